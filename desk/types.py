@@ -1,0 +1,114 @@
+"""The data that travels one way, from ingest to answer.
+
+    Provision  one unit of the law (article, paragraph, point, recital, annex point,
+               guidelines paragraph) with its anchor, made once by a parser.
+    Passage    what is embedded and retrieved: a provision or a piece of one, with the
+               provision's anchor, label, link and authority; `score` when retrieved.
+
+Anchors are stable, dotted paths (`art-5.par-1.pt-f`, `rct-44`, `anx-III.pt-4.pt-a`,
+`gl-5052.par-42`); `desk.citations` is the one place that reads and renders them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Authority(StrEnum):
+    """How much weight a text carries in an answer."""
+
+    BINDING = "binding"  # enacting terms and annexes of a regulation
+    INTERPRETIVE = "interpretive"  # recitals: they explain, they do not bind
+    GUIDANCE = "guidance"  # Commission guidelines
+    POLICY = "policy"  # Commission communications such as the AI Continent Action Plan
+
+
+class ProvisionKind(StrEnum):
+    ARTICLE = "article"
+    PARAGRAPH = "paragraph"
+    SUBPARAGRAPH = "subparagraph"
+    POINT = "point"
+    RECITAL = "recital"
+    ANNEX = "annex"
+    SECTION = "section"  # an annex section or a guidelines section
+
+
+class Amendment(StrEnum):
+    """What the amending act did to a provision, as the consolidated text marks it."""
+
+    REPLACED = "replaced"
+    INSERTED = "inserted"
+    DELETED = "deleted"
+
+
+class Reference(BaseModel):
+    """A mention of another provision inside a provision's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="The words as they stand in the text, e.g. 'Article 6(2)'.")
+    anchor: str | None = Field(
+        default=None, description="The anchor it resolves to inside the corpus, if it does."
+    )
+
+
+class Provision(BaseModel):
+    """One unit of the law, as a parser reads it from an official text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    anchor: str
+    label: str
+    kind: ProvisionKind
+    parent: str | None = None
+    heading_path: tuple[str, ...] = ()
+    text: str
+    source_id: str
+    version: str = Field(description="ISO date of the text's version (publication or consolidation).")
+    authority: Authority
+    deep_link: str
+    amended_by: str | None = Field(
+        default=None, description="The amending act, where the consolidated text marks a change."
+    )
+    amendment: Amendment | None = None
+    references: tuple[Reference, ...] = ()
+    page: int | None = Field(default=None, description="Page in a PDF source, where known.")
+
+    @property
+    def in_force(self) -> bool:
+        return self.amendment is not Amendment.DELETED
+
+
+class Passage(BaseModel):
+    """What is embedded, indexed and retrieved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Unique in an index: source id, anchor and part number.")
+    anchor: str
+    label: str
+    source_id: str
+    version: str
+    authority: Authority
+    deep_link: str
+    heading_path: tuple[str, ...] = ()
+    text: str = Field(description="The provision's own words, as shown to a reader.")
+    amended_by: str | None = None
+    part: int = Field(default=0, description="Position when a long provision is split.")
+    score: float | None = None
+
+    @property
+    def embedded_text(self) -> str:
+        """The text the model embeds: the heading path gives the provision its context."""
+        return " › ".join((*self.heading_path, self.label)) + "\n" + self.text
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.embedded_text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
