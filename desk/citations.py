@@ -47,7 +47,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     ),
     Instrument("gl-5052", "Guidelines C(2025) 5052", (r"(?:Guidelines\s+)?C\(2025\)\s*5052", r"gl-5052")),
     Instrument("gl-5053", "Guidelines C(2025) 5053", (r"(?:Guidelines\s+)?C\(2025\)\s*5053", r"gl-5053")),
-    Instrument("acp", "AI Continent Action Plan", (r"(?:AI\s+Continent\s+)?Action\s+Plan", r"COM\(2025\)\s*165")),
+    Instrument(
+        "acp", "AI Continent Action Plan", (r"(?:AI\s+Continent\s+)?Action\s+Plan", r"COM\(2025\)\s*165")
+    ),
     Instrument(
         "",
         "",
@@ -56,9 +58,20 @@ INSTRUMENTS: tuple[Instrument, ...] = (
 )
 _BY_PREFIX = {instrument.prefix: instrument for instrument in INSTRUMENTS}
 
-ORDINALS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
-)
+ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
 _ORDINAL_RE = "|".join(ORDINALS)
 
 _ROMAN = r"[IVXL]+"
@@ -191,7 +204,7 @@ _ANNEX_RE = re.compile(
     rf"""(?P<anx>{_ANNEX_WORD})\s*(?P<number>{_ROMAN})\b
         (?P<section>\s*,?\s*Section\s+(?P<sec>[A-Z0-9])\b)?
         (?P<parens>(?:\s*{_PAREN})*)
-        (?P<point>\s*,?\s*(?:point|pt\.?)\s*(?P<pt>\d{{1,2}}|[a-z])\b(?P<ptparens>(?:\s*{_PAREN})*))?
+        (?P<point>\s*,?\s*(?:point|pt\.?)\s*(?P<pt>\d{{1,2}}(?:\.\d{{1,2}})*|[a-z])\b(?P<ptparens>(?:\s*{_PAREN})*))?
     """,
     re.VERBOSE,
 )
@@ -303,12 +316,10 @@ class FoundCitation:
 
 
 _RANGE_RE = re.compile(
-    rf"\b(?P<word>Articles|Recitals)\s+(?P<first>\d{{1,3}}[a-z]?)\s+(?P<op>to|and)\s+(?P<last>\d{{1,3}}[a-z]?)\b"
+    r"\b(?P<word>Articles|Recitals)\s+(?P<first>\d{1,3}[a-z]?)\s+(?P<op>to|and)\s+(?P<last>\d{1,3}[a-z]?)\b"
 )
 _SCAN_RE = re.compile(rf"\b(?:{_ARTICLE_WORD}|{_ANNEX_WORD}|{_RECITAL_WORD})\s*(?=[\dIVXL(])")
-_REVERSED_POINT_RE = re.compile(
-    rf"\bpoints?\s*(?P<points>(?:{_PAREN}\s*)+)of\s+(?:the\s+)?$", re.I
-)
+_REVERSED_POINT_RE = re.compile(rf"\bpoints?\s*(?P<points>(?:{_PAREN}\s*)+)of\s+(?:the\s+)?$", re.I)
 _MAX_RANGE = 30
 
 
@@ -329,12 +340,20 @@ def find_citations(text: str) -> list[FoundCitation]:
     return sorted(found, key=lambda c: c.start)
 
 
+_OTHER_ACT_RE = re.compile(
+    r"\s*,?\s*(?:of|to|in)\s+(?:that\s+|the\s+)?(?:Regulation|Directive|Decision|Implementing|Delegated"
+    r"|TFEU|Treaty|Charter|Council|Protocol|Convention)(?!\s+\(EU\)\s+2024/1689)"
+)
+
+
 def _citation_at(text: str, start: int) -> FoundCitation | None:
     rest = text[start:]
     for reader in (_read_article, _read_annex, _read_recital):
         match = reader(rest)
         if match is not None:
             anchor, length = match
+            if _OTHER_ACT_RE.match(rest, length):
+                return None  # "Article 6 of Regulation (EU) 2019/1020" is another act's
             anchor = _with_reversed_point(text, start, anchor)
             return FoundCitation(rest[:length].strip(), anchor, start, start + length)
     return None

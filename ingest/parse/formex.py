@@ -29,9 +29,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from desk.citations import ORDINALS, label_for
-from desk.types import Amendment, Authority, Provision, ProvisionKind
-
+from desk.types import Amendment, Provision, ProvisionKind
+from ingest.parse.structure import ActContext, ProvisionCollector, point_number, sub_anchor
 from ingest.parse.text import clean_heading, normalise_space
 
 
@@ -39,26 +38,15 @@ class FormexError(ValueError):
     """A Formex file that cannot be read as the law it claims to be."""
 
 
-@dataclass(frozen=True)
-class FormexContext:
-    """What the caller knows about the document being parsed."""
-
-    source_id: str
-    version: str
-    authority: Authority
-    deep_link_base: str  # e.g. https://eur-lex.europa.eu/eli/reg/2024/1689/oj/eng
-    prefix: str = ""  # anchor prefix of the instrument ("" for the AI Act)
-
-
 _CELEX_NAMES = {"32026R1744": "Regulation (EU) 2026/1744"}
 _BLOCK_TAGS = {
     "P", "ALINEA", "LIST", "ITEM", "NP", "PARAG", "GR.SEQ", "TBL", "ROW", "TITLE", "CONTENTS",
     "QUOT.S", "CORPUS", "ARTICLE", "ANNEX", "TI.ART", "STI.ART", "TI", "STI",
 }  # fmt: skip
-_SKIPPED_TAGS = {"NOTE", "IE"}
-_POINT_NUMBER = re.compile(r"^\(?([0-9]{1,3}[a-z]{0,2}|[a-z]{1,3}|[ivxl]{1,6})\)?\.?$")
+# Footnotes are not the provision's words; BIB.INSTANCE is file metadata of an included file.
+_SKIPPED_TAGS = {"NOTE", "IE", "BIB.INSTANCE"}
+_NUMBER_PREFIX = re.compile(r"^\(\d{1,3}\)\s*")
 _NUMBER_ONLY = re.compile(r"^\(?[0-9a-z.]{1,8}\)?\.?$")
-_NESTED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?$")  # Annex VII "3.1."
 
 
 @dataclass
@@ -117,9 +105,7 @@ def inline_text(element: etree._Element, marks: _Marks | None = None) -> str:
     return normalise_space(" ".join(_lines(element, marks)))
 
 
-def _lines(
-    element: etree._Element, marks: _Marks | None, skip: frozenset[str] = frozenset()
-) -> list[str]:
+def _lines(element: etree._Element, marks: _Marks | None, skip: frozenset[str] = frozenset()) -> list[str]:
     """Render an element as lines: a line per block, inline markup flattened.
 
     `skip` names child tags left out at this level (a unit's own number and title).
@@ -141,7 +127,11 @@ def _lines(
         elif tag == "QUOT.END":
             current.append(chr(int(child.get("CODE", "2019"), 16)))
         elif tag in {"NO.P", "NO.PARAG"}:
-            current.append((child.text or "").strip() + " ")
+            current.append(inline_text(child, marks) + " ")  # may hold a quote mark: ‘5.
+        elif tag == "FT" and child.get("TYPE") == "NUMBER":
+            current.append(_grouped_digits(child.text or ""))
+        elif tag == "HT" and child.get("TYPE") == "SUP":
+            current.append("^" + inline_text(child, marks))  # 10^25 floating point operations
         elif tag == "CELL":
             current.append(" " + inline_text(child, marks) + " |")
         elif tag in _BLOCK_TAGS:
@@ -158,6 +148,14 @@ def _lines(
         current.append(child.tail or "")
     _flush(current, lines)
     return lines
+
+
+def _grouped_digits(number: str) -> str:
+    """'35000000' as the Official Journal prints it: '35 000 000'."""
+    digits = number.strip()
+    if not digits.isdigit() or len(digits) <= 4:
+        return digits
+    return f"{int(digits):,}".replace(",", " ")
 
 
 def _block_lines(element: etree._Element, marks: _Marks | None) -> list[str]:
@@ -199,13 +197,11 @@ _OWN_NUMBER = frozenset({"NO.PARAG", "NO.P"})
 class _Builder:
     """Walks one Formex document and collects its provisions in document order."""
 
-    def __init__(self, context: FormexContext, marks: _Marks):
-        self.context = context
+    def __init__(self, collector: ProvisionCollector, marks: _Marks):
+        self.context = collector.context
+        self.collector = collector
         self.marks = marks
-        self.provisions: list[Provision] = []
-        self.anchors: set[str] = set()
 
-    # -- output --------------------------------------------------------------------------
     def add(
         self,
         element: etree._Element,
@@ -216,37 +212,11 @@ class _Builder:
         text: str,
         fragment: str,
     ) -> str:
-        full_anchor = f"{self.context.prefix}.{anchor}" if self.context.prefix else anchor
-        full_parent = (
-            f"{self.context.prefix}.{parent}" if parent and self.context.prefix else parent
-        )
-        if full_anchor in self.anchors:
-            raise FormexError(f"{self.context.source_id}: duplicate provision {full_anchor}")
-        self.anchors.add(full_anchor)
-        amendment = self._amendment(element)
         amended_by = self.marks.amended_by(element) or self._amended_via_parent(element)
-        if amendment is Amendment.DELETED:
-            text = f"[Deleted by {amended_by}.]"
-        authority = self.context.authority
-        if kind is ProvisionKind.RECITAL and authority is Authority.BINDING:
-            authority = Authority.INTERPRETIVE
-        self.provisions.append(
-            Provision(
-                anchor=full_anchor,
-                label=label_for(full_anchor),
-                kind=kind,
-                parent=full_parent,
-                heading_path=heading_path,
-                text=text,
-                source_id=self.context.source_id,
-                version=self.context.version,
-                authority=authority,
-                deep_link=f"{self.context.deep_link_base}#{fragment}",
-                amended_by=amended_by,
-                amendment=amendment,
-            )
-        )
-        return anchor
+        return self.collector.add(
+            anchor, kind, parent, heading_path, text, fragment,
+            amendment=self._amendment(element), amended_by=amended_by,
+        )  # fmt: skip
 
     def _amendment(self, element: etree._Element) -> Amendment | None:
         # The markers stand before the ITEM that holds a point's NP.
@@ -266,8 +236,9 @@ class _Builder:
         for consid in root.iterfind(".//GR.CONSID/CONSID"):
             number = (consid.findtext("NP/NO.P") or "").strip("() \u00a0")
             if not number.isdigit():
-                raise FormexError(f"{self.context.source_id}: recital without a number")
-            text = inline_text(consid.find("NP/TXT") if consid.find("NP/TXT") is not None else consid)
+                raise FormexError(f"{self.collector.name}: recital without a number")
+            # The whole recital, not only NP/TXT: some carry dash lists and a closing paragraph.
+            text = _NUMBER_PREFIX.sub("", block_text(consid, self.marks), count=1)
             self.add(consid, f"rct-{int(number)}", ProvisionKind.RECITAL, None, ("Recitals",),
                      text, f"rct_{int(number)}")  # fmt: skip
 
@@ -291,8 +262,10 @@ class _Builder:
         title = normalise_space(article.findtext("TI.ART") or "")
         number = title.removeprefix("Article").strip()
         if not number:
-            raise FormexError(f"{self.context.source_id}: article without a number")
-        subtitle = clean_heading(inline_text(article.find("STI.ART")) if article.find("STI.ART") is not None else "")
+            raise FormexError(f"{self.collector.name}: article without a number")
+        subtitle = clean_heading(
+            inline_text(article.find("STI.ART")) if article.find("STI.ART") is not None else ""
+        )
         heading = f"Article {number} — {subtitle}" if subtitle else f"Article {number}"
         anchor = f"art-{number}"
         article_path = (*path, heading)
@@ -346,7 +319,7 @@ class _Builder:
         # Annex X carries its subtitle inside TI rather than STI.
         found = re.match(r"ANNEX\s+([IVXL]+)\b\s*(.*)", inline_text(title.find("TI")))
         if not found:
-            raise FormexError(f"{self.context.source_id}: annex without a roman number")
+            raise FormexError(f"{self.collector.name}: annex without a roman number")
         number = found.group(1)
         subtitle = found.group(2)
         if title.find("STI") is not None:
@@ -356,7 +329,7 @@ class _Builder:
         anchor = f"anx-{number}"
         contents = annex.find("CONTENTS")
         if contents is None:
-            raise FormexError(f"{self.context.source_id}: Annex {number} has no contents")
+            raise FormexError(f"{self.collector.name}: Annex {number} has no contents")
         self.add(annex, anchor, ProvisionKind.ANNEX, None, (heading,),
                  block_text(contents, self.marks), f"anx_{number}")  # fmt: skip
         self._annex_body(contents, anchor, anchor, (heading,), f"anx_{number}")
@@ -380,7 +353,7 @@ class _Builder:
         numbered = title.find("TI/NP") if title is not None else None
         section = re.match(r"Section\s+([A-Z0-9])\b", heading)
         if numbered is not None and (number := _point_number(numbered)):
-            anchor, kind = _sub_anchor(base, number), ProvisionKind.POINT
+            anchor, kind = sub_anchor(base, number), ProvisionKind.POINT
         elif section:
             anchor, kind = f"{base}.sec-{section.group(1)}", ProvisionKind.SECTION
         else:  # an unnumbered group: its content belongs to the enclosing unit
@@ -396,20 +369,10 @@ class _Builder:
         number = _point_number(point)
         if number is None:
             return
-        anchor = _sub_anchor(base, number)
+        anchor = sub_anchor(base, number)
         self.add(point, anchor, ProvisionKind.POINT, parent, path,
                  block_text(point, self.marks, _OWN_NUMBER), fragment)  # fmt: skip
         self._annex_body(point, anchor, anchor, path, fragment)
-
-
-def _sub_anchor(base: str, number: str) -> str:
-    """`pt-3.1` sits beside `pt-3` in the annex, not below it (Annex VII, point 3.1)."""
-    if "." in number:
-        segments = base.split(".")
-        while segments and segments[-1].startswith("pt-"):
-            segments.pop()
-        return ".".join([*segments, f"pt-{number}"])
-    return f"{base}.pt-{number}"
 
 
 def _direct_points(element: etree._Element):
@@ -432,11 +395,7 @@ def _points_repeat(alineas: list[etree._Element]) -> bool:
 
 
 def _point_number(np: etree._Element) -> str | None:
-    raw = normalise_space(np.findtext("NO.P") or "")
-    if nested := _NESTED_NUMBER.match(raw):
-        return nested.group(1)
-    found = _POINT_NUMBER.match(raw)
-    return found.group(1) if found else None
+    return point_number(np.findtext("NO.P") or "")
 
 
 def _division_heading(division: etree._Element) -> str:
@@ -456,21 +415,22 @@ def read_xml(data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
-        raise FormexError(f"{name}: not well-formed XML ({error.msg}, line {error.lineno})") from error
+        raise FormexError(f"{name}: not well-formed XML ({error.msg})") from error
 
 
-def parse_formex(documents: list[tuple[str, bytes]], context: FormexContext) -> list[Provision]:
+def parse_formex(documents: list[tuple[str, bytes]], context: ActContext) -> list[Provision]:
     """Parse the Formex files of one act (main file and annex files) into provisions."""
-    builder_provisions: list[Provision] = []
-    anchors: set[str] = set()
     roots = _include_quoted_files([(name, read_xml(data, name)) for name, data in documents])
     acts = [(n, r) for n, r in roots if r.tag in {"ACT", "CONS.ACT"}]
     annexes = [(n, r) for n, r in roots if r.tag == "ANNEX"]
     if not acts:
-        raise FormexError(f"{documents[0][0] if documents else context.source_id}: no ACT or CONS.ACT element")
+        raise FormexError(
+            f"{documents[0][0] if documents else context.source_id}: no ACT or CONS.ACT element"
+        )
+    collector = ProvisionCollector(context, acts[0][0], FormexError)
     for name, root in acts + annexes:
-        builder = _Builder(context, _read_marks(root))
-        builder.anchors = anchors
+        collector.name = name
+        builder = _Builder(collector, _read_marks(root))
         try:
             if root.tag == "ANNEX":
                 builder.annex(root)
@@ -479,12 +439,11 @@ def parse_formex(documents: list[tuple[str, bytes]], context: FormexContext) -> 
                 builder.enacting_terms(root)
                 for annex in root.iter("CONS.ANNEX"):
                     builder.annex(annex)
+        except FormexError:
+            raise
         except (AttributeError, TypeError, ValueError) as error:
-            if isinstance(error, FormexError):
-                raise FormexError(f"{name}: {error}") from error
             raise FormexError(f"{name}: unexpected Formex structure ({error})") from error
-        builder_provisions += builder.provisions
-    return builder_provisions
+    return collector.provisions
 
 
 def _include_quoted_files(
@@ -524,4 +483,4 @@ def _is_content_file(name: str) -> bool:
     return name.endswith(".xml") and not name.endswith((".doc.fmx.xml", ".toc.fmx.xml", ".doc.xml"))
 
 
-__all__ = ["FormexContext", "FormexError", "formex_documents", "parse_formex", "ORDINALS"]
+__all__ = ["ActContext", "FormexError", "formex_documents", "parse_formex"]

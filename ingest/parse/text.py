@@ -25,4 +25,5 @@ def clean_heading(text: str) -> str:
     if fixed[0] in {"chapter", "section", "annex", "title"} and len(fixed) > 1:
         return " ".join([fixed[0].capitalize(), fixed[1].upper(), *fixed[2:]])
     sentence = " ".join(fixed)
-    return sentence[0].upper() + sentence[1:]
+    first_letter = next((i for i, char in enumerate(sentence) if char.isalpha()), 0)
+    return sentence[:first_letter] + sentence[first_letter].upper() + sentence[first_letter + 1 :]

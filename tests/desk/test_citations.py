@@ -1,0 +1,99 @@
+"""The citation parser: table-driven, since it is the one way to read a citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.citations import CitationError, find_citations, label_for, parse_citation, resolve
+
+READS = [
+    ("Article 5(1)(f)", "art-5.par-1.pt-f"),
+    ("Art. 5(1)(f)", "art-5.par-1.pt-f"),
+    ("Art 5.1.f", "art-5.par-1.pt-f"),
+    ("article 5 (1) (f)", "art-5.par-1.pt-f"),
+    ("Art. 13(3)", "art-13.par-3"),
+    ("AI Act Art. 5", "art-5"),
+    ("Art. 5 AI Act", "art-5"),
+    ("Article 4a", "art-4a"),
+    ("Article 5(1a)", "art-5.par-1a"),
+    ("Article 5(1)(ba)", "art-5.par-1.pt-ba"),
+    ("Article 5(1)(c)(i)", "art-5.par-1.pt-c.pt-i"),
+    ("Article 3, point (49)", "art-3.pt-49"),
+    ("Article 113, point (c)", "art-113.pt-c"),
+    ("Article 6(1), second subparagraph", "art-6.par-1.sub-2"),
+    ("Article 113, third paragraph", "art-113.sub-3"),
+    ("Annex III(4)(a)", "anx-III.pt-4.pt-a"),
+    ("Annex III, point 4(a)", "anx-III.pt-4.pt-a"),
+    ("Annex III point 4", "anx-III.pt-4"),
+    ("Annex I, Section A, point 1", "anx-I.sec-A.pt-1"),
+    ("Annex XIV", "anx-XIV"),
+    ("Recital 44", "rct-44"),
+    ("Rec. (44)", "rct-44"),
+    ("recital (44)", "rct-44"),
+    ("Regulation (EU) 2026/1744, Recital 12", "omnibus.rct-12"),
+    ("Regulation (EU) 2026/1744, Article 1, point (43)", "omnibus.art-1.pt-43"),
+    ("Guidelines C(2025) 5052, paragraph 42", "gl-5052.par-42"),
+    ("gl-5052.sec-3.2.1", "gl-5052.sec-3.2.1"),
+    ("art-5.par-1.pt-f", "art-5.par-1.pt-f"),
+]
+
+
+@pytest.mark.parametrize(("text", "anchor"), READS)
+def test_reads_citations(text, anchor):
+    assert parse_citation(text) == anchor
+
+
+LABELS = [
+    ("art-5", "Article 5"),
+    ("art-6.par-2", "Article 6(2)"),
+    ("art-5.par-1.pt-f", "Article 5(1)(f)"),
+    ("art-5.par-1.pt-c.pt-i", "Article 5(1)(c)(i)"),
+    ("art-3.pt-49", "Article 3, point (49)"),
+    ("art-6.par-1.sub-2", "Article 6(1), second subparagraph"),
+    ("art-43.par-1.sub-2.pt-a", "Article 43(1), second subparagraph, point (a)"),
+    ("art-113.sub-3", "Article 113, third paragraph"),
+    ("rct-44", "Recital 44"),
+    ("anx-III", "Annex III"),
+    ("anx-III.pt-4.pt-a", "Annex III, point 4(a)"),
+    ("anx-I.sec-A.pt-1", "Annex I, Section A, point 1"),
+    ("anx-VII.pt-3.1", "Annex VII, point 3.1"),
+    ("omnibus.rct-12", "Regulation (EU) 2026/1744, Recital 12"),
+    ("gl-5052.par-42", "Guidelines C(2025) 5052, paragraph 42"),
+    ("gl-5052.sec-3.2.1", "Guidelines C(2025) 5052, section 3.2.1"),
+]
+
+
+@pytest.mark.parametrize(("anchor", "label"), LABELS)
+def test_renders_labels_that_read_back(anchor, label):
+    assert label_for(anchor) == label
+    assert parse_citation(label) == anchor
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Chapter III", "the AI Act", "Article", "Annex Z", "hello"])
+def test_refuses_what_names_no_provision(text):
+    with pytest.raises(CitationError):
+        parse_citation(text)
+
+
+def test_finds_citations_in_running_text():
+    text = (
+        "high-risk pursuant to Article 6(2) and listed in Annex III; see point (h) of Article 5(1), "
+        "Articles 102 to 104, Recital (44), and Article 6 of Regulation (EU) 2019/1020."
+    )
+    anchors = [found.anchor for found in find_citations(text)]
+    assert anchors == [
+        "art-6.par-2", "anx-III", "art-5.par-1.pt-h", "art-102", "art-103", "art-104", "rct-44",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("anchor", "known", "resolved"),
+    [
+        ("art-3.par-4", {"art-3", "art-3.pt-4"}, "art-3.pt-4"),  # Article 3 has points
+        ("art-5.par-1.sub-1.pt-h", {"art-5.par-1", "art-5.par-1.pt-h"}, "art-5.par-1.pt-h"),
+        ("art-5.par-1.pt-z", {"art-5", "art-5.par-1"}, "art-5.par-1"),  # nearest enclosing
+        ("art-200", {"art-5"}, None),
+    ],
+)
+def test_resolves_against_the_corpus(anchor, known, resolved):
+    assert resolve(anchor, known) == resolved
