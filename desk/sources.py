@@ -46,6 +46,7 @@ class Source(BaseModel):
     authority: Authority
     uses: SourceUse
     label: str | None = Field(default=None, description="Short name used in citation labels.")
+    prefix: str = Field(default="", description="Anchor prefix; empty for the AI Act itself.")
     optional: bool = False
     note: str = ""
     files: list[SourceFile]
