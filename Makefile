@@ -1,0 +1,33 @@
+# Set-up and the two entry points of the README. Every install step lives here, so a
+# fresh machine needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+QUESTION ?= Which AI practices are prohibited?
+
+.PHONY: install run test lint bench
+
+install: $(VENV)/.installed
+
+# torch is pinned to the CPU build (torch==2.13.0, see ../shared/STACK.md) in the same
+# install as sentence-transformers; a looser pin pulls a CUDA build of several GB.
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
+	$(BIN)/python -c "import torch; assert torch.version.cuda is None, 'a CUDA build of torch was installed'"
+	touch $@
+
+run: install
+	$(BIN)/desk ingest
+	$(BIN)/desk ask "$(QUESTION)"
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check desk ingest evals tests
+	$(BIN)/ruff format --check desk ingest evals tests
+
+bench: install
+	$(BIN)/desk bench ingest

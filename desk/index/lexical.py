@@ -1,0 +1,54 @@
+"""A BM25 index over the passages (bm25s), persisted beside the vector store.
+
+Legal questions often turn on exact words ("deployer", "biometric categorisation",
+"Annex III"), which dense embeddings of a small model blur; BM25 keeps them sharp.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def _tokens(texts: list[str]) -> list[list[str]]:
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+
+
+class LexicalIndex:
+    """BM25 over passage texts; results are positions in the passage list it was built on."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int):
+        self._retriever = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index(
+            bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False), show_progress=False
+        )
+        return cls(retriever, len(texts))
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(folder)), size)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(position, score) of the best passages, best first; only positive scores."""
+        tokens = _tokens([query])
+        if not tokens[0] or self.size == 0:
+            return []
+        documents, scores = self._retriever.retrieve(tokens, k=min(k, self.size), show_progress=False)
+        return [
+            (int(position), float(score))
+            for position, score in zip(documents[0], scores[0], strict=True)
+            if score > 0 and np.isfinite(score)
+        ]

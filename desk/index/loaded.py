@@ -1,0 +1,102 @@
+"""An index opened for serving: passages, provisions, BM25 and the vector store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk.index.layout import (
+    CHROMA_DIR,
+    LEXICAL_DIR,
+    PASSAGES_FILE,
+    PROVISIONS_FILE,
+    IndexLayout,
+    IndexManifest,
+    IndexUnavailable,
+    read_jsonl,
+)
+from desk.index.lexical import LexicalIndex
+from desk.index.vectors import DenseIndex, open_client
+from desk.settings import Settings
+from desk.types import Passage, Provision, ProvisionKind
+
+# When two sources hold the same anchor (the OJ text and the consolidated text both have
+# an Article 5), the law in force answers first.
+_SOURCE_PREFERENCE = ("ai-act-consolidated", "omnibus", "ai-act-oj")
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: IndexManifest
+    passages: list[Passage]
+    provisions: list[Provision]
+    lexical: LexicalIndex
+    dense: DenseIndex
+
+    @classmethod
+    def open(cls, settings: Settings) -> LoadedIndex:
+        layout = IndexLayout(settings.index_root)
+        name = layout.current_name()
+        if name is None:
+            raise IndexUnavailable(f"no index in {settings.index_root}: run `desk ingest`")
+        folder = layout.path(name)
+        manifest = layout.manifest(name)
+        passages = read_jsonl(folder / PASSAGES_FILE, Passage)
+        return cls(
+            folder=folder,
+            manifest=manifest,
+            passages=passages,
+            provisions=read_jsonl(folder / PROVISIONS_FILE, Provision),
+            lexical=LexicalIndex.load(folder / LEXICAL_DIR, len(passages)),
+            dense=DenseIndex(open_client(settings.chroma_url, folder / CHROMA_DIR), manifest.collection),
+        )
+
+    def __post_init__(self):
+        self._passage_by_id = {p.id: p for p in self.passages}
+        self._by_anchor: dict[str, list[Provision]] = {}
+        for provision in self.provisions:
+            self._by_anchor.setdefault(provision.anchor, []).append(provision)
+        for versions in self._by_anchor.values():
+            versions.sort(key=_preference)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self._passage_by_id.get(passage_id)
+
+    def provision(self, anchor: str) -> Provision | None:
+        """The provision in force for an anchor (an older version only where none is)."""
+        versions = self._by_anchor.get(anchor)
+        return versions[0] if versions else None
+
+    def versions(self, anchor: str) -> list[Provision]:
+        return list(self._by_anchor.get(anchor, []))
+
+    def anchors(self) -> set[str]:
+        return set(self._by_anchor)
+
+    def passages_under(self, anchor: str) -> list[Passage]:
+        """Passages of a provision and of its parts, in document order."""
+        return [p for p in self.passages if p.anchor == anchor or p.anchor.startswith(anchor + ".")]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per source: recitals, articles, annexes and passages."""
+        kinds = {
+            "recitals": ProvisionKind.RECITAL,
+            "articles": ProvisionKind.ARTICLE,
+            "annexes": ProvisionKind.ANNEX,
+        }
+        result: dict[str, dict[str, int]] = {}
+        for source_id, record in self.manifest.sources.items():
+            counts = {key: record.provisions.get(kind.value, 0) for key, kind in kinds.items()}
+            result[source_id] = {**{k: v for k, v in counts.items() if v}, "passages": record.passages}
+        return result
+
+
+def _preference(provision: Provision) -> int:
+    if provision.source_id in _SOURCE_PREFERENCE:
+        return _SOURCE_PREFERENCE.index(provision.source_id)
+    return len(_SOURCE_PREFERENCE)

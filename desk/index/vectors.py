@@ -1,0 +1,98 @@
+"""The vector store: Chroma, embedded in the index folder or a `chroma run` server.
+
+Embeddings are always passed in explicitly. Chroma's default embedding function downloads
+a model at run time, which fails offline, and a collection reopened without an explicit
+function silently falls back to it: so no collection here is ever given one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from desk.types import Passage
+
+_ADD_BATCH = 1000
+
+
+class VectorStoreUnavailable(RuntimeError):
+    """The Chroma server cannot be reached, or the index's collection is missing."""
+
+
+def open_client(chroma_url: str | None, index_folder: Path) -> chromadb.ClientAPI:
+    """A server client when a URL is set, else an embedded store inside the index folder."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if chroma_url:
+        parts = urlparse(chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=parts.hostname or "127.0.0.1",
+                port=parts.port or 8000,
+                ssl=parts.scheme == "https",
+                settings=settings,
+            )
+        except Exception as error:  # chromadb raises bare exceptions on a failed handshake
+            raise VectorStoreUnavailable(f"Chroma server at {chroma_url} unreachable: {error}") from error
+    return chromadb.PersistentClient(path=str(index_folder), settings=settings)
+
+
+def collection_name(index_name: str) -> str:
+    return f"passages-{index_name}"
+
+
+def write_passages(
+    client: chromadb.ClientAPI, name: str, passages: list[Passage], vectors: np.ndarray
+) -> None:
+    """Create the collection afresh and add every passage with its vector."""
+    with contextlib.suppress(Exception):  # absent: nothing to replace
+        client.delete_collection(name)
+    collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    for start in range(0, len(passages), _ADD_BATCH):
+        batch = passages[start : start + _ADD_BATCH]
+        collection.add(
+            ids=[p.id for p in batch],
+            embeddings=vectors[start : start + len(batch)],
+            documents=[p.text for p in batch],
+            metadatas=[_metadata(p) for p in batch],
+        )
+
+
+def _metadata(passage: Passage) -> dict[str, str | int]:
+    return {
+        "anchor": passage.anchor,
+        "source_id": passage.source_id,
+        "authority": passage.authority.value,
+        "version": passage.version,
+        "content_hash": passage.content_hash,
+    }
+
+
+class DenseIndex:
+    """Nearest passages to a query vector in one collection."""
+
+    def __init__(self, client: chromadb.ClientAPI, name: str):
+        try:
+            self._collection = client.get_collection(name, embedding_function=None)
+        except Exception as error:
+            raise VectorStoreUnavailable(
+                f"collection {name} not found in Chroma: run `desk ingest`"
+            ) from error
+        self.name = name
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the nearest passages, nearest first."""
+        found = self._collection.query(
+            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+        )
+        return [(pid, 1.0 - float(d)) for pid, d in zip(found["ids"][0], found["distances"][0], strict=True)]

@@ -1,0 +1,134 @@
+"""Shared fixtures: the real embedding model, a real `chroma run` server, corpora.
+
+Everything here is a real part: the packaged sentence-transformers model, Chroma embedded
+and as a server on loopback, the official texts where this checkout has them, and a small
+Formex corpus written for the tests (tests/fixtures/corpus).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from desk.settings import SHARED_CORPUS, ChunkingSettings, CorpusSettings, Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_collection_modifyitems(config, items):
+    if SHARED_CORPUS.is_dir():
+        return
+    skip = pytest.mark.skip(reason=f"the official texts are not at {SHARED_CORPUS}")
+    for item in items:
+        if "corpus" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real model, loaded once for the whole run (about 5 s)."""
+    from desk.embedder import embedder_from_settings
+
+    return embedder_from_settings(Settings().embedding)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A `chroma run` server on loopback, for as long as the session lasts."""
+    folder = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("chroma run did not become ready in 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def write_fixture_manifest(folder: Path) -> Path:
+    """A sources.toml for the fixture corpus in `folder`, with the files' real sha256."""
+
+    def digest(name: str) -> str:
+        return hashlib.sha256((folder / name).read_bytes()).hexdigest()
+
+    manifest = folder / "sources.toml"
+    manifest.write_text(
+        f"""
+[[source]]
+id = "ai-act-consolidated"
+title = "Mini AI Act, consolidated"
+url = "https://example.test/consolidated"
+format = "formex"
+language = "en"
+version = "2026-07-27"
+authority = "binding"
+uses = "all"
+  [[source.files]]
+  name = "mini-consolidated.fmx.xml"
+  url = "http://127.0.0.1:9/unreachable"
+  sha256 = "{digest("mini-consolidated.fmx.xml")}"
+
+[[source]]
+id = "ai-act-oj"
+title = "Mini AI Act, as published"
+url = "https://example.test/oj"
+format = "formex"
+language = "en"
+version = "2024-07-12"
+authority = "binding"
+uses = "recitals"
+  [[source.files]]
+  name = "mini-oj.fmx.xml"
+  url = "http://127.0.0.1:9/unreachable"
+  sha256 = "{digest("mini-oj.fmx.xml")}"
+""",
+        encoding="utf-8",
+    )
+    return manifest
+
+
+@pytest.fixture
+def fixture_corpus(tmp_path) -> Path:
+    """A copy of the small Formex corpus, free to edit, with its manifest."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", folder)
+    write_fixture_manifest(folder)
+    return folder
+
+
+@pytest.fixture
+def fixture_settings(tmp_path, fixture_corpus) -> Settings:
+    """Settings for an ingest of the fixture corpus into a fresh data folder."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        corpus=CorpusSettings(sources_file=fixture_corpus / "sources.toml", local_dir=fixture_corpus),
+        chunking=ChunkingSettings(),
+    )
