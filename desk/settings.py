@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,41 @@ class EmbeddingSettings(BaseModel):
     device: str = Field(default="cpu", description="Torch device for the embedding model.")
 
 
+class BackendSettings(BaseModel):
+    name: str = Field(
+        default="extractive",
+        description="The answering backend: `extractive` (offline, deterministic), `openai` (any "
+        "OpenAI-compatible server), `langchain` (any LangChain chat-model provider), or the name "
+        "a plugin registers in the `desk.backends` entry-point group.",
+    )
+    model: str | None = Field(
+        default=None,
+        description="The model: a model name for `openai`; `provider:model` for `langchain` "
+        "(e.g. `ollama:llama3.1`, `mistralai:mistral-small-latest`).",
+    )
+    base_url: str | None = Field(
+        default=None, description="Base URL of the server, e.g. http://127.0.0.1:8080/v1."
+    )
+    api_key: SecretStr | None = Field(default=None, description="API key, where the server needs one.")
+    timeout_s: float = Field(default=30.0, description="A backend slower than this falls back.")
+    temperature: float = Field(default=0.0, description="Sampling temperature.")
+    max_tokens: int = Field(default=600, description="Longest answer the backend may write.")
+
+
+class AnsweringSettings(BaseModel):
+    passages: int = Field(default=6, description="Numbered passages a backend sees.")
+    relevance_floor: float = Field(
+        default=0.38,
+        description="Cosine similarity the best passage must reach; below it (and with no provision "
+        "named) the desk declines rather than answer from thin air.",
+    )
+    weak_retrieval: float = Field(
+        default=0.48, description="Below this best similarity an answer is flagged for review."
+    )
+    max_question_chars: int = Field(default=2000, description="Longer questions are refused (422).")
+    extractive_sentences: int = Field(default=4, description="Sentences the extractive backend quotes.")
+
+
 class Settings(BaseSettings):
     """Everything the desk and its ingest can be told."""
 
@@ -84,6 +119,13 @@ class Settings(BaseSettings):
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    backend: BackendSettings = Field(default_factory=BackendSettings)
+    answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
+    database_url: str = Field(
+        default="sqlite:///var/desk.sqlite3",
+        description="Where questions, answers and citations are stored: SQLite by default, "
+        "PostgreSQL with postgresql+psycopg://user@host/db.",
+    )
 
     @property
     def index_root(self) -> Path:
@@ -98,6 +140,8 @@ class Settings(BaseSettings):
         relevant = {
             "chunking": self.chunking.model_dump(),
             "embedding": [self.embedding.model.strip(), self.embedding.max_tokens],
+            "backend": self.backend.model_dump(exclude={"api_key"}),
+            "answering": self.answering.model_dump(),
         }
         blob = json.dumps(relevant, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]

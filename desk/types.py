@@ -112,3 +112,49 @@ class Passage(BaseModel):
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Flag(StrEnum):
+    """Why an answer needs a human look; an answer with any flag goes to the review queue."""
+
+    WEAK_RETRIEVAL = "weak_retrieval"  # nothing relevant enough was found
+    OUT_OF_SCOPE = "out_of_scope"  # declined: the texts do not answer it
+    CITATION_STRIPPED = "citation_stripped"  # the backend cited a number the desk did not issue
+    QUOTE_NOT_FOUND = "quote_not_found"  # a quoted span is not in the cited passage
+    UNCITED_CLAIM = "uncited_claim"  # a sentence of the answer cites nothing
+    BACKEND_FAILED = "backend_failed"  # the backend erred or timed out: extractive fallback
+    BACKEND_GARBAGE = "backend_garbage"  # the backend answered with nothing usable: fallback
+
+
+class Citation(BaseModel):
+    """A passage an answer cites, under the number the answerer issued for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    anchor: str
+    label: str
+    passage_id: str
+    quote: str | None = Field(default=None, description="A span of the passage the answer quotes.")
+    deep_link: str
+    authority: Authority
+    version: str
+    amended_by: str | None = None
+
+
+class Answer(BaseModel):
+    """What the desk says to a question, with everything needed to check and review it."""
+
+    id: str
+    conversation_id: str
+    question: str
+    text: str
+    citations: list[Citation]
+    passages: list[Passage] = Field(description="The numbered passages the backend saw.")
+    flags: list[Flag]
+    backend: str
+    settings_hash: str
+    corpus_version: str = Field(description="The law as of this date.")
+    latency_ms: float
+    notice: str
+    declined: bool = False

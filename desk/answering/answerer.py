@@ -1,0 +1,199 @@
+"""From a question to a checked, cited answer.
+
+    question ─► (follow-up? rewrite) ─► retrieve ─► relevance floor ─┬─► decline, and say why
+                                                                     └─► numbered prompt ─► backend
+    backend text ─► strip citations not issued ─► verify quotes ─► find uncited claims ─► Answer
+
+A backend that errs, times out or answers with nothing citable never loses the question:
+the extractive backend answers instead and the answer is flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from desk.answering.checks import CheckedText, check
+from desk.answering.prompt import build_prompt, rewrite_prompt
+from desk.backends import Backend, BackendError, BackendGarbage, Prompt
+from desk.backends.extractive import ExtractiveBackend
+from desk.retrieval import HybridRetriever, Retrieval
+from desk.settings import Settings
+from desk.types import Answer, Flag
+
+NOTICE = (
+    "This answer is information drawn from the official texts, not legal advice. "
+    "Check the cited provisions before you rely on them."
+)
+_FOLLOW_UP = re.compile(
+    r"^(and|but|what about|how about|also|then|so|does (it|this|that)|is (it|this|that))\b", re.I
+)
+_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those|they|them|such)\b", re.I)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    kind: str  # "delta": more text; "reset": discard the text so far; "final": the Answer
+    text: str = ""
+    answer: Answer | None = None
+
+
+class Answerer:
+    def __init__(self, retriever: HybridRetriever, backend: Backend, settings: Settings, corpus_version: str):
+        self.retriever = retriever
+        self.backend = backend
+        self.settings = settings
+        self.corpus_version = corpus_version
+        self.fallback = ExtractiveBackend(sentences=settings.answering.extractive_sentences)
+        self.settings_hash = settings.fingerprint()
+
+    @property
+    def _extractive(self) -> bool:
+        return isinstance(self.backend, ExtractiveBackend)
+
+    # -- whole answers ---------------------------------------------------------------------
+    def answer(self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()) -> Answer:
+        started = time.perf_counter()
+        query = self._standalone(question, list(history))
+        retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
+        if self._declines(retrieval):
+            return self._declined(question, conversation_id, retrieval, started)
+        prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
+        text, backend, flags = self._generate(prompt)
+        return self._finish(question, conversation_id, prompt, retrieval, text, backend, flags, started)
+
+    def _generate(self, prompt: Prompt) -> tuple[str, str, list[Flag]]:
+        if self._extractive:
+            return self.backend.generate(prompt).text, self.backend.name, []
+        try:
+            text = self.backend.generate(prompt).text
+            if not check(text, prompt.passages).citations:
+                raise BackendGarbage("the backend cited no passage")
+            return text, self.backend.name, []
+        except BackendGarbage:
+            return self.fallback.generate(prompt).text, self.fallback.name, [Flag.BACKEND_GARBAGE]
+        except BackendError:
+            return self.fallback.generate(prompt).text, self.fallback.name, [Flag.BACKEND_FAILED]
+
+    # -- streamed answers --------------------------------------------------------------------
+    def stream(
+        self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()
+    ) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        query = self._standalone(question, list(history))
+        retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
+        if self._declines(retrieval):
+            answer = self._declined(question, conversation_id, retrieval, started)
+            yield StreamEvent("delta", answer.text)
+            yield StreamEvent("final", answer=answer)
+            return
+        prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
+        pieces: list[str] = []
+        backend, flags = self.backend.name, []
+        try:
+            for piece in self.backend.stream(prompt):
+                pieces.append(piece)
+                yield StreamEvent("delta", piece)
+            if not self._extractive and not check("".join(pieces), prompt.passages).citations:
+                raise BackendGarbage("the backend cited no passage")
+        except BackendError as error:
+            flags = [Flag.BACKEND_GARBAGE if isinstance(error, BackendGarbage) else Flag.BACKEND_FAILED]
+            backend = self.fallback.name
+            if pieces:
+                yield StreamEvent("reset")
+            pieces = [self.fallback.generate(prompt).text]
+            yield StreamEvent("delta", pieces[0])
+        answer = self._finish(
+            question, conversation_id, prompt, retrieval, "".join(pieces), backend, flags, started
+        )
+        yield StreamEvent("final", answer=answer)
+
+    # -- shared steps ----------------------------------------------------------------------
+    def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
+        """A follow-up made to stand on its own: rewritten by an LLM, or carried context."""
+        if not history or not _is_follow_up(question):
+            return question
+        if not self._extractive:
+            try:
+                rewritten = (
+                    self.backend.generate(
+                        Prompt(question=question, passages=[], messages=rewrite_prompt(question, history))
+                    )
+                    .text.strip()
+                    .splitlines()[0]
+                )
+                if 8 <= len(rewritten) <= self.settings.answering.max_question_chars:
+                    return rewritten
+            except (BackendError, IndexError):
+                pass
+        return f"{history[-1][0]} {question}"
+
+    def _declines(self, retrieval: Retrieval) -> bool:
+        floor = self.settings.answering.relevance_floor
+        return not retrieval.named_provision and (not retrieval.passages or retrieval.best_similarity < floor)
+
+    def _declined(self, question: str, conversation_id: str, retrieval: Retrieval, started: float) -> Answer:
+        text = (
+            "The official texts this desk answers from (the AI Act as amended by Regulation (EU) "
+            "2026/1744, its recitals and the Commission's guidelines) do not answer this question: "
+            f"no passage comes close enough to it (best similarity {retrieval.best_similarity:.2f}, "
+            f"below the floor of {self.settings.answering.relevance_floor:.2f}). "
+            "If it is about the AI Act, try naming the provision or rephrasing."
+        )
+        return self._answer(
+            question,
+            conversation_id,
+            text,
+            [],
+            [],
+            [Flag.OUT_OF_SCOPE],
+            self.backend.name,
+            started,
+            declined=True,
+        )
+
+    def _finish(self, question, conversation_id, prompt, retrieval, text, backend, flags, started) -> Answer:
+        checked: CheckedText = check(text, prompt.passages, require_citations=backend != "extractive")
+        flags = [*flags, *checked.flags]
+        if (
+            retrieval.best_similarity < self.settings.answering.weak_retrieval
+            and not retrieval.named_provision
+        ):
+            flags.append(Flag.WEAK_RETRIEVAL)
+        return self._answer(
+            question,
+            conversation_id,
+            checked.text,
+            checked.citations,
+            prompt.passages,
+            flags,
+            backend,
+            started,
+        )
+
+    def _answer(
+        self, question, conversation_id, text, citations, passages, flags, backend, started, declined=False
+    ):
+        return Answer(
+            id=uuid.uuid4().hex,
+            conversation_id=conversation_id,
+            question=question,
+            text=text,
+            citations=citations,
+            passages=passages,
+            flags=list(dict.fromkeys(flags)),
+            backend=backend,
+            settings_hash=self.settings_hash,
+            corpus_version=self.corpus_version,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            notice=NOTICE,
+            declined=declined,
+        )
+
+
+def _is_follow_up(question: str) -> bool:
+    words = question.split()
+    return len(words) <= 6 or bool(_FOLLOW_UP.match(question)) or bool(_PRONOUNS.search(question))

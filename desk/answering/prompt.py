@@ -1,0 +1,44 @@
+"""The prompt: numbered passages with their labels, the question, and how to cite."""
+
+from __future__ import annotations
+
+from desk.backends.base import Message, Prompt
+from desk.types import Passage
+
+SYSTEM = (
+    "You are the AI Act Service Desk. Answer the question using only the numbered passages "
+    "from the official texts. After every sentence, cite the passages it rests on by their "
+    "numbers in square brackets, like [1] or [2][3]; cite nothing else and never invent a "
+    "number. Quote the law's exact words in double quotes where the wording matters. If the "
+    "passages do not answer the question, say that the official texts provided do not answer "
+    "it. Be brief and precise."
+)
+
+
+def passage_block(number: int, passage: Passage) -> str:
+    notes = [passage.authority.value]
+    if passage.amended_by:
+        notes.append(f"as amended by {passage.amended_by}")
+    return f"[{number}] {passage.label} ({'; '.join(notes)})\n{passage.text}"
+
+
+def build_prompt(question: str, passages: list[Passage], history: list[tuple[str, str]]) -> Prompt:
+    messages = [Message("system", SYSTEM)]
+    for earlier_question, earlier_answer in history[-3:]:
+        messages += [Message("user", earlier_question), Message("assistant", earlier_answer)]
+    blocks = "\n\n".join(passage_block(n, p) for n, p in enumerate(passages, start=1))
+    messages.append(Message("user", f"Passages:\n\n{blocks}\n\nQuestion: {question}"))
+    return Prompt(question=question, passages=passages, messages=messages, history=history)
+
+
+def rewrite_prompt(question: str, history: list[tuple[str, str]]) -> list[Message]:
+    """Ask an LLM to turn a follow-up into a question that stands on its own."""
+    turns = "\n".join(f"Q: {q}\nA: {a[:400]}" for q, a in history[-3:])
+    return [
+        Message(
+            "system",
+            "Rewrite the user's last question about the EU AI Act so that it can be understood "
+            "without the conversation. Reply with the rewritten question only.",
+        ),
+        Message("user", f"Conversation:\n{turns}\n\nLast question: {question}"),
+    ]

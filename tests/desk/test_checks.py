@@ -1,0 +1,68 @@
+"""Citation checking: pure functions, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.answering.checks import check, strip_unissued
+from desk.backends.base import Prompt
+from desk.backends.extractive import ExtractiveBackend
+from desk.types import Authority, Flag, Passage
+
+
+def _passage(n: int, text: str) -> Passage:
+    return Passage(
+        id=f"s:art-{n}", anchor=f"art-{n}", label=f"Article {n}", source_id="s", version="2026-07-27",
+        authority=Authority.BINDING, deep_link=f"https://example.test#art_{n}", text=text,
+    )  # fmt: skip
+
+
+PASSAGES = [
+    _passage(5, "The following AI practices shall be prohibited: social scoring of natural persons."),
+    _passage(26, "Deployers shall use high-risk AI systems in accordance with the instructions for use."),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "stripped"),
+    [
+        ("Prohibited [1].", "Prohibited [1].", []),
+        ("Prohibited [3].", "Prohibited.", ["[3]"]),
+        ("Both [1, 2].", "Both [1] [2].", []),
+        ("Both [1][7].", "Both [1].", ["[7]"]),
+        ("See [Article 99] and [1].", "See and [1].", ["[Article 99]"]),
+        ("Zero [0].", "Zero.", ["[0]"]),
+    ],
+)
+def test_only_issued_numbers_survive(text, kept, stripped):
+    result, removed = strip_unissued(text, issued=2)
+    assert result == kept and removed == stripped
+
+
+def test_quotes_must_stand_in_the_cited_passage():
+    good = check('Deployers must act "in accordance with the instructions for use" [2].', PASSAGES)
+    assert good.flags == [] and good.citations[0].quote == "in accordance with the instructions for use"
+    wrong_passage = check('Deployers must act "in accordance with the instructions for use" [1].', PASSAGES)
+    assert Flag.QUOTE_NOT_FOUND in wrong_passage.flags
+    invented = check('The Act says "all chatbots are banned in the Union" [1].', PASSAGES)
+    assert Flag.QUOTE_NOT_FOUND in invented.flags
+
+
+def test_uncited_claims_are_flagged():
+    result = check(
+        "Social scoring is prohibited [1]. Deployers must also register every system they use.", PASSAGES
+    )
+    assert Flag.UNCITED_CLAIM in result.flags
+    assert result.uncited == ["Deployers must also register every system they use."]
+    assert [c.anchor for c in result.citations] == ["art-5"]
+
+
+def test_the_extractive_backend_quotes_verbatim_with_citations():
+    prompt = Prompt(
+        question="What must deployers do with high-risk AI systems?", passages=PASSAGES, messages=[]
+    )
+    text = ExtractiveBackend().generate(prompt).text
+    result = check(text, PASSAGES, require_citations=False)
+    assert result.flags == [] and "[2]" in text
+    assert "in accordance with the instructions for use" in text
+    assert "".join(ExtractiveBackend().stream(prompt)) == text
