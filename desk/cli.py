@@ -23,9 +23,14 @@ err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever 
 @app.command()
 def ask(
     question: str = typer.Argument(..., help="A question about the AI Act."),
-    k: int = typer.Option(5, "--k", "-k", min=1, max=50, help="How many passages to print."),
+    k: int = typer.Option(5, "--k", "-k", min=1, max=50, help="How many passages to show with --passages."),
+    passages: bool = typer.Option(
+        False, "--passages", help="Print the retrieved passages instead of an answer."
+    ),
 ) -> None:
-    """Print the passages that best answer a question, with their citations."""
+    """Answer a question in the terminal, citing the provisions."""
+    from desk.answering.answerer import Answerer
+    from desk.backends import UnknownBackend, get_backend
     from desk.embedder import embedder_from_settings
     from desk.index import IndexUnavailable, LoadedIndex
     from desk.retrieval import HybridRetriever
@@ -35,10 +40,35 @@ def ask(
         raise_error("the question is empty")
     try:
         index = LoadedIndex.open(settings)
-    except IndexUnavailable as error:
+        backend = get_backend(settings.backend)
+    except (IndexUnavailable, UnknownBackend, ValueError) as error:
         raise_error(str(error))
-    embedder = embedder_from_settings(settings.embedding)
-    for rank, passage in enumerate(HybridRetriever(index, embedder).search(question, k), start=1):
+    retriever = HybridRetriever(index, embedder_from_settings(settings.embedding))
+    if passages:
+        _print_passages(retriever.search(question, k))
+        return
+    answer = Answerer(retriever, backend, settings, index.manifest.corpus_version).answer(
+        question, conversation_id="cli"
+    )
+    console.print(answer.text, highlight=False, markup=False)
+    console.print()
+    for citation in answer.citations:
+        note = f" · as amended by {citation.amended_by}" if citation.amended_by else ""
+        console.print(
+            f"[{citation.number}] {citation.label} ({citation.authority}{note}) {citation.deep_link}",
+            highlight=False,
+            markup=False,
+        )
+    if answer.flags:
+        console.print(f"[yellow]flags: {', '.join(answer.flags)}[/yellow]")
+    console.print(
+        f"[dim]{answer.backend} · law as of {answer.corpus_version} · {answer.latency_ms:.0f} ms · "
+        f"{answer.notice}[/dim]"
+    )
+
+
+def _print_passages(found) -> None:
+    for rank, passage in enumerate(found, start=1):
         console.print(
             f"[bold]{rank}. {passage.label}[/bold]  [dim]{passage.authority} · "
             f"{passage.source_id} {passage.version} · score {passage.score}[/dim]"
@@ -47,6 +77,18 @@ def ask(
             console.print(f"   [italic]as amended by {passage.amended_by}[/italic]")
         console.print(f"   {passage.text}", highlight=False, markup=False)
         console.print(f"   [link={passage.deep_link}]{passage.deep_link}[/link]\n")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+) -> None:
+    """Serve the desk's HTTP API (uvicorn) on the settings from the environment."""
+    import uvicorn
+
+    uvicorn.run("desk.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command()

@@ -1,69 +1,181 @@
-"""Finding the passages that answer a question: exact references, dense, BM25, fused.
+"""Finding the passages that answer a question: exact references, dense, BM25, fused, expanded.
 
-    question ─┬─► cited provisions ("Article 26", "Annex III point 4") ─► their passages
+    question ─┬─► cited provisions ("Article 26", "Annex III point 4") ─► their passages first
               ├─► dense (Chroma, cosine) ─┐
-              └─► BM25 ───────────────────┴─► reciprocal rank fusion ─► top k
+              └─► BM25 ───────────────────┴─► reciprocal rank fusion × authority prior
+                                                   │
+                    references of the top passages ┤ ("referred to in Article 6(2)")
+                    Article 3 definitions of terms ┘ ("deployer")  ─► expansion
 
-A question that names a provision gets that provision first, through the shared citation
-parser; the rest is fused by rank, which needs no calibration between the two scores.
+Rank fusion needs no calibration between the two scores. The best cosine similarity is
+kept beside the ranking: it is what the relevance floor is measured on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
+
+import numpy as np
 
 from desk.citations import find_citations, resolve
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
-from desk.types import Passage
+from desk.types import Passage, ProvisionKind
 
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of the very top ranks
 _CANDIDATES = 50
 _PER_REFERENCE = 6  # passages taken from one cited provision before the fused results
-
-
-class Retriever(Protocol):
-    def search(self, query: str, k: int) -> list[Passage]:
-        """The best passages for a query, best first, each with its score."""
-        ...
+_EXPANSIONS = 2  # passages pulled in by references and definitions
+# The law in force answers first; recitals interpret it, guidelines guide, and the amending
+# act's own articles only say what changed (the consolidated text shows the result).
+_SOURCE_PRIOR = {
+    "ai-act-consolidated": 1.0,
+    "ai-act-oj": 0.9,
+    "gl-5052": 0.85,
+    "gl-5053": 0.85,
+    "omnibus": 0.75,
+}
+_DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
+_DEFINITION_QUESTION = re.compile(
+    r"\bwhat (is|are) (an? |the )?|\bdefin|\bmeaning of\b|\bwho (is|are|counts)\b"
+)
+_DATE_QUESTION = re.compile(
+    r"\bwhen\b|\bfrom what date\b|\bdeadline|\bapplication date|\bappl(y|ies|icable) from\b|\bin force\b"
+)
+_APPLICATION_DATES = ("art-113",)  # the article that sets when each part of the Act applies
+_AMENDMENT_WORDS = re.compile(r"omnibus|2026/1744|amend|\bchange|\badded\b|\binserted\b|\bnew\b")
+# Words that ask about a provision without saying anything about what is asked.
+_PLAIN_ASKING = {
+    "what", "does", "article", "annex", "recital", "point", "paragraph", "say", "says", "require",
+    "requires", "mean", "means", "cover", "covers", "provide", "provides", "state", "states", "explain",
+    "text", "contain", "contains", "about", "which", "there", "this", "that",
+}  # fmt: skip
 
 
 @dataclass
+class Retrieval:
+    passages: list[Passage]
+    best_similarity: float  # cosine similarity of the nearest passage to the question
+    cited: list[str] = field(default_factory=list)  # anchors the question names
+
+    @property
+    def named_provision(self) -> bool:
+        return bool(self.cited)
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, k: int) -> Retrieval: ...
+
+
 class HybridRetriever:
-    index: LoadedIndex
-    embedder: Embedder
+    def __init__(self, index: LoadedIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self._known = index.anchors()
+        self._definitions = _definitions(index)
+        self._embed_query = lru_cache(maxsize=2048)(self._embed_uncached)
 
     def search(self, query: str, k: int = 8) -> list[Passage]:
-        cited = self._cited(query)
-        fused = self._fused(query)
+        return self.retrieve(query, k).passages
+
+    def retrieve(self, query: str, k: int = 8) -> Retrieval:
+        cited_anchors = self._cited_anchors(query)
+        fused, best = self._fused(query)
         ranked: dict[str, Passage] = {}
-        for passage in [*cited, *fused]:
-            ranked.setdefault(passage.id, passage)
-        return list(ranked.values())[:k]
+        for anchor in self._intended_anchors(query):
+            for passage in self.index.passages_under(anchor)[:2]:
+                ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
+        for passage in self._cited_first(query, cited_anchors, fused, k):
+            ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
+        for passage_id, score in fused:
+            if len(ranked) >= k:
+                break
+            if passage_id not in ranked:
+                ranked[passage_id] = self.index.passage(passage_id).model_copy(
+                    update={"score": round(score, 5)}
+                )
+        top = list(ranked.values())[:k]
+        return Retrieval(top + self._expansions(query, top), best, cited_anchors)
 
-    def _cited(self, query: str) -> list[Passage]:
-        known = self.index.anchors()
-        passages: list[Passage] = []
-        for found in find_citations(query):
-            anchor = resolve(found.anchor, known)
-            if anchor is None:
-                continue
-            for passage in self.index.passages_under(anchor)[:_PER_REFERENCE]:
-                passages.append(passage.model_copy(update={"score": 1.0}))
-        return passages
+    def _cited_first(
+        self, query: str, anchors: list[str], fused: list[tuple[str, float]], k: int
+    ) -> list[Passage]:
+        """Passages of the provisions the question names, best fused first. They take at most
+        half the places when the question also says more ("when do the rules for systems listed
+        in Annex III apply?"), all of them when it names nothing else ("What does Article 26 say?")."""
+        cited = [p for anchor in anchors for p in self.index.passages_under(anchor)[:_PER_REFERENCE]]
+        rank = {pid: position for position, (pid, _) in enumerate(fused)}
+        asks_about_changes = bool(_AMENDMENT_WORDS.search(query.lower()))
+        cited.sort(key=lambda p: (not (asks_about_changes and p.amended_by), rank.get(p.id, len(rank))))
+        words = [w for w in re.findall(r"[a-z]{4,}", query.lower()) if w not in _PLAIN_ASKING]
+        return cited if len(words) <= 2 else cited[: max(1, k // 2)]
 
-    def _fused(self, query: str) -> list[Passage]:
-        vector = self.embedder.embed([query])[0]
-        dense = [pid for pid, _ in self.index.dense.search(vector, _CANDIDATES)]
+    def _intended_anchors(self, query: str) -> list[str]:
+        """Provisions a kind of question calls for whatever its words: the Article 3 definition
+        of the term a "what is a deployer?" asks about, Article 113 for "when does it apply?"."""
+        anchors = []
+        lowered = f" {query.lower()} "
+        if _DEFINITION_QUESTION.search(lowered):
+            anchors += [anchor for term, anchor in self._definitions.items() if f" {term}" in lowered][:1]
+        if _DATE_QUESTION.search(lowered):
+            anchors += [a for a in _APPLICATION_DATES if a in self._known]
+        return anchors
+
+    def _embed_uncached(self, query: str) -> np.ndarray:
+        return self.embedder.embed([query])[0]
+
+    def _cited_anchors(self, query: str) -> list[str]:
+        anchors = [resolve(found.anchor, self._known) for found in find_citations(query)]
+        return list(dict.fromkeys(a for a in anchors if a))
+
+    def _fused(self, query: str) -> tuple[list[tuple[str, float]], float]:
+        """(passage id, fused score), best first, and the best cosine similarity."""
+        dense_hits = self.index.dense.search(self._embed_query(query), _CANDIDATES)
         lexical = [self.index.passages[pos].id for pos, _ in self.index.lexical.search(query, _CANDIDATES)]
         scores: dict[str, float] = {}
-        for ranking in (dense, lexical):
+        for ranking in ([pid for pid, _ in dense_hits], lexical):
             for rank, passage_id in enumerate(ranking):
                 scores[passage_id] = scores.get(passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        ordered = sorted(scores, key=scores.get, reverse=True)
-        return [
-            self.index.passage(pid).model_copy(update={"score": round(scores[pid], 5)})
-            for pid in ordered
-            if self.index.passage(pid) is not None
-        ]
+        passages = {pid: self.index.passage(pid) for pid in scores}
+        for pid, passage in passages.items():
+            if passage is not None:
+                scores[pid] *= _SOURCE_PRIOR.get(passage.source_id, 0.8)
+        ordered = sorted((pid for pid in scores if passages[pid] is not None), key=scores.get, reverse=True)
+        best = max((similarity for _, similarity in dense_hits), default=0.0)
+        return [(pid, scores[pid]) for pid in ordered], best
+
+    def _expansions(self, query: str, top: list[Passage]) -> list[Passage]:
+        """Definitions of terms the question uses, then provisions the top passages refer to."""
+        have = {p.anchor for p in top}
+        wanted: list[str] = []
+        lowered = f" {query.lower()} "
+        for term, anchor in self._definitions.items():
+            if f" {term}" in lowered and anchor not in have:
+                wanted.append(anchor)
+        for passage in top[:3]:
+            provision = self.index.provision(passage.anchor)
+            for reference in provision.references if provision else ():
+                if reference.anchor and reference.anchor not in have:
+                    wanted.append(reference.anchor)
+        extra: list[Passage] = []
+        for anchor in dict.fromkeys(wanted):
+            found = self.index.passages_under(anchor)[:1]
+            extra += [p.model_copy(update={"score": 0.0}) for p in found if p.id not in {e.id for e in extra}]
+            if len(extra) >= _EXPANSIONS:
+                break
+        return extra
+
+
+def _definitions(index: LoadedIndex) -> dict[str, str]:
+    """Article 3's defined terms ('deployer', 'AI system') and the anchors that define them."""
+    terms: dict[str, str] = {}
+    for provision in index.provisions:
+        if provision.source_id != "ai-act-consolidated" or provision.parent != "art-3":
+            continue
+        if provision.kind is ProvisionKind.POINT and (found := _DEFINED_TERM.match(provision.text)):
+            terms[found.group(1).lower()] = provision.anchor
+    # longest first, so 'general-purpose AI model' wins over 'AI model'
+    return dict(sorted(terms.items(), key=lambda item: -len(item[0])))

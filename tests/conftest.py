@@ -8,6 +8,7 @@ Formex corpus written for the tests (tests/fixtures/corpus).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
@@ -132,3 +133,18 @@ def fixture_settings(tmp_path, fixture_corpus) -> Settings:
         corpus=CorpusSettings(sources_file=fixture_corpus / "sources.toml", local_dir=fixture_corpus),
         chunking=ChunkingSettings(),
     )
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory, embedder) -> Settings:
+    """Settings whose index holds the whole official corpus, ingested once per run (~80 s)."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"the official texts are not at {SHARED_CORPUS}")
+    from ingest.pipeline import ingest
+
+    # DESK_TEST_CORPUS_DATA keeps the index between runs while developing (ingest is then a no-op).
+    kept = os.environ.get("DESK_TEST_CORPUS_DATA")
+    folder = Path(kept) if kept else tmp_path_factory.mktemp("corpus-index")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'desk.sqlite3'}")
+    ingest(settings, lambda: embedder)
+    return settings

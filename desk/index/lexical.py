@@ -15,7 +15,8 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 
 
-def _tokens(texts: list[str]) -> list[list[str]]:
+def tokens(texts: list[str]) -> list[list[str]]:
+    """Stemmed words without stop words, as BM25 reads them."""
     return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
 
 
@@ -43,10 +44,10 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(position, score) of the best passages, best first; only positive scores."""
-        tokens = _tokens([query])
-        if not tokens[0] or self.size == 0:
+        query_tokens = tokens([query])
+        if not query_tokens[0] or self.size == 0:
             return []
-        documents, scores = self._retriever.retrieve(tokens, k=min(k, self.size), show_progress=False)
+        documents, scores = self._retriever.retrieve(query_tokens, k=min(k, self.size), show_progress=False)
         return [
             (int(position), float(score))
             for position, score in zip(documents[0], scores[0], strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desk.citations import ancestors
 from desk.index.layout import (
     CHROMA_DIR,
     LEXICAL_DIR,
@@ -59,6 +60,10 @@ class LoadedIndex:
             self._by_anchor.setdefault(provision.anchor, []).append(provision)
         for versions in self._by_anchor.values():
             versions.sort(key=_preference)
+        self._under: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            for anchor in (*ancestors(passage.anchor), passage.anchor):
+                self._under.setdefault(anchor, []).append(passage)
 
     @property
     def name(self) -> str:
@@ -80,7 +85,7 @@ class LoadedIndex:
 
     def passages_under(self, anchor: str) -> list[Passage]:
         """Passages of a provision and of its parts, in document order."""
-        return [p for p in self.passages if p.anchor == anchor or p.anchor.startswith(anchor + ".")]
+        return list(self._under.get(anchor, []))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per source: recitals, articles, annexes and passages."""

@@ -85,14 +85,24 @@ class DenseIndex:
         self.name = name
 
     def count(self) -> int:
-        return self._collection.count()
+        try:
+            return self._collection.count()
+        except Exception as error:  # chromadb raises bare exceptions when its server is gone
+            raise VectorStoreUnavailable(
+                f"the vector store did not answer: {type(error).__name__}"
+            ) from error
 
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 
     def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the nearest passages, nearest first."""
-        found = self._collection.query(
-            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
-        )
+        try:
+            found = self._collection.query(
+                query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+            )
+        except Exception as error:  # chromadb raises bare exceptions when its server is gone
+            raise VectorStoreUnavailable(
+                f"the vector store did not answer: {type(error).__name__}"
+            ) from error
         return [(pid, 1.0 - float(d)) for pid, d in zip(found["ids"][0], found["distances"][0], strict=True)]

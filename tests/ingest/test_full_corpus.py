@@ -13,13 +13,9 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("full-corpus")
-    result = _desk("ingest", "--json", data_dir=folder)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert report["built"] and report["passages"] == report["embedded"]
-    return folder
+def data_dir(corpus_settings):
+    """The index of the whole corpus, built once for the run (tests/conftest.py)."""
+    return corpus_settings.data_dir
 
 
 def _desk(*args: str, data_dir) -> subprocess.CompletedProcess:
@@ -46,8 +42,8 @@ def test_a_second_ingest_is_a_no_op(data_dir):
 
 
 def test_ask_finds_the_provision(data_dir):
-    answer = _desk("ask", "Is emotion recognition at the workplace prohibited?", "-k", "5", data_dir=data_dir)
+    answer = _desk("ask", "Is emotion recognition at the workplace prohibited?", data_dir=data_dir)
     assert answer.returncode == 0, answer.stderr
     assert "Article 5(1)(f)" in answer.stdout
-    cited = _desk("ask", "What does Annex III point 4 cover?", "-k", "3", data_dir=data_dir)
+    cited = _desk("ask", "What does Annex III point 4 cover?", "--passages", "-k", "3", data_dir=data_dir)
     assert cited.stdout.lstrip().startswith("1. Annex III, point 4")

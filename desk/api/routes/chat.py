@@ -1,0 +1,102 @@
+"""Questions in, cited answers out: at once (JSON) or as they are written (server-sent events)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+
+from desk.api.schemas import AnswerOut, ChatRequest, ConversationOut, Problem, TurnOut
+from desk.api.state import DeskState, StateDep
+from desk.types import Answer
+
+router = APIRouter(prefix="/api", tags=["chat"])
+_ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
+
+
+def law_as_of(version: str) -> str:
+    try:
+        return "law as of " + date.fromisoformat(version).strftime("%-d %B %Y")
+    except ValueError:
+        return f"law as of {version}"
+
+
+def answer_out(answer: Answer) -> AnswerOut:
+    return AnswerOut(**answer.model_dump(exclude={"passages"}), law_as_of=law_as_of(answer.corpus_version))
+
+
+def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tuple[str, str]]]:
+    """The question checked against the settings, its conversation, and that conversation so far."""
+    question = " ".join(request.question.split())
+    if not question:
+        raise HTTPException(422, "the question is empty")
+    limit = state.settings.answering.max_question_chars
+    if len(question) > limit:
+        raise HTTPException(422, f"the question is {len(question)} characters long; the limit is {limit}")
+    state.require_answerer()
+    if request.conversation_id is None:
+        return question, uuid.uuid4().hex, []
+    turns = state.store.turns(request.conversation_id)
+    if turns is None:
+        raise HTTPException(
+            404, f"no conversation {request.conversation_id}: leave conversation_id out to start one"
+        )
+    return question, request.conversation_id, [(t.question, t.answer) for t in turns]
+
+
+@router.post("/chat", response_model=AnswerOut, responses=_ERRORS)
+def chat(request: ChatRequest, state: StateDep) -> AnswerOut:
+    """Answer a question from the official texts, citing the provisions."""
+    question, conversation_id, history = _prepare(state, request)
+    answer = state.require_answerer().answer(question, conversation_id=conversation_id, history=history)
+    state.store.save(answer)
+    state.metrics.observe(answer)
+    return answer_out(answer)
+
+
+@router.post(
+    "/chat/stream",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}, **_ERRORS},
+)
+def chat_stream(request: ChatRequest, state: StateDep) -> StreamingResponse:
+    """The answer as it is written: `meta`, then `delta` events (text), `reset` if the backend
+    failed mid-way and the fallback starts over, then `final` with the checked answer."""
+    question, conversation_id, history = _prepare(state, request)
+    return StreamingResponse(
+        _events(state, question, conversation_id, history),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _events(state: DeskState, question: str, conversation_id: str, history) -> Iterator[str]:
+    yield _sse("meta", {"conversation_id": conversation_id})
+    try:
+        for event in state.require_answerer().stream(
+            question, conversation_id=conversation_id, history=history
+        ):
+            if event.kind == "final":
+                state.store.save(event.answer)
+                state.metrics.observe(event.answer)
+                yield _sse("final", answer_out(event.answer).model_dump(mode="json"))
+            else:
+                yield _sse(event.kind, {"text": event.text})
+    except Exception as error:  # the stream has begun: report in-band, never a bare disconnect
+        yield _sse("error", {"error": f"the answer failed: {type(error).__name__}; please retry"})
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
+def conversation(conversation_id: str, state: StateDep) -> ConversationOut:
+    """A conversation's questions and answers, in order."""
+    turns = state.store.turns(conversation_id)
+    if turns is None:
+        raise HTTPException(404, f"no conversation {conversation_id}")
+    return ConversationOut(id=conversation_id, turns=[TurnOut(**vars(turn)) for turn in turns])

@@ -1,0 +1,54 @@
+"""Read-only introspection for operators: health, readiness, configuration, metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+
+from desk.api.state import StateDep
+from desk.backends import available_backends
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/-/health")
+def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/-/ready")
+def ready(state: StateDep) -> JSONResponse:
+    """The index, the vector store and the database all answer."""
+    checks = {"index": state.index is not None, "vector_store": False, "database": state.store.ping()}
+    if state.index is not None:
+        try:
+            checks["vector_store"] = state.index.dense.count() == state.index.manifest.passages
+        except Exception:  # chromadb raises bare exceptions when its server is gone
+            checks["vector_store"] = False
+    ok = all(checks.values())
+    body = {"status": "ready" if ok else "not ready", "checks": checks, "problems": state.problems}
+    return JSONResponse(body, status_code=200 if ok else 503)
+
+
+@router.get("/-/config")
+def config(state: StateDep) -> dict:
+    """What the desk runs with; never a secret."""
+    settings = state.settings
+    index = state.index
+    return {
+        "backend": settings.backend.model_dump(mode="json", exclude={"api_key"})
+        | {"api_key_set": settings.backend.api_key is not None},
+        "backends_installed": available_backends(),
+        "index": index.name if index else None,
+        "corpus_version": index.manifest.corpus_version if index else None,
+        "embedding_model": settings.embedding.model,
+        "vector_store": "chroma server" if settings.chroma_url else "chroma embedded",
+        "database": settings.database_url.split("://", 1)[0],
+        "settings_hash": settings.fingerprint(),
+    }
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(state: StateDep) -> Response:
+    return Response(state.metrics.render(), media_type="text/plain; version=0.0.4")

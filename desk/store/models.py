@@ -1,0 +1,66 @@
+"""The tables of the desk's own records: conversations, answers, citations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConversationRecord(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    answers: Mapped[list[AnswerRecord]] = relationship(
+        back_populates="conversation", order_by="AnswerRecord.created_at"
+    )
+
+
+class AnswerRecord(Base):
+    """A question and the answer given to it, with what is needed to review it."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    passages: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    backend: Mapped[str] = mapped_column(String(100))
+    settings_hash: Mapped[str] = mapped_column(String(64))
+    corpus_version: Mapped[str] = mapped_column(String(32))
+    latency_ms: Mapped[float] = mapped_column(Float)
+    declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    conversation: Mapped[ConversationRecord] = relationship(back_populates="answers")
+    citations: Mapped[list[CitationRecord]] = relationship(
+        back_populates="answer", order_by="CitationRecord.number", cascade="all, delete-orphan"
+    )
+
+
+class CitationRecord(Base):
+    __tablename__ = "citations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[str] = mapped_column(ForeignKey("answers.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    anchor: Mapped[str] = mapped_column(String(100), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    passage_id: Mapped[str] = mapped_column(String(200))
+    quote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deep_link: Mapped[str] = mapped_column(Text)
+    authority: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(32))
+    amended_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answer: Mapped[AnswerRecord] = relationship(back_populates="citations")

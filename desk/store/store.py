@@ -1,0 +1,161 @@
+"""The desk's records in SQL: SQLite by default, PostgreSQL for deployments.
+
+The schema is owned by Alembic migrations (desk/store/migrations); `Store.migrate()` brings a
+database up to date and is run when the app starts, so a fresh database needs no step of
+its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord
+from desk.types import Answer, Citation, Flag, Passage
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or refused the write."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    answer_id: str
+    question: str
+    answer: str
+    citations: list[Citation]
+    flags: list[Flag]
+    created_at: str
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest migration."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def save(self, answer: Answer) -> None:
+        """Store a question, its answer and its citations in one transaction."""
+        try:
+            with self._sessions.begin() as session:
+                if session.get(ConversationRecord, answer.conversation_id) is None:
+                    session.add(ConversationRecord(id=answer.conversation_id))
+                    session.flush()
+                session.add(_record(answer))
+        except SQLAlchemyError as error:
+            raise StoreUnavailable(f"could not store the answer: {type(error).__name__}") from error
+
+    def conversation_exists(self, conversation_id: str) -> bool:
+        with self._sessions() as session:
+            return session.get(ConversationRecord, conversation_id) is not None
+
+    def turns(self, conversation_id: str) -> list[Turn] | None:
+        """The conversation's questions and answers in order; None if there is no such one."""
+        with self._sessions() as session:
+            conversation = session.get(
+                ConversationRecord,
+                conversation_id,
+                options=[selectinload(ConversationRecord.answers).selectinload(AnswerRecord.citations)],
+            )
+            if conversation is None:
+                return None
+            return [_turn(record) for record in conversation.answers]
+
+    def answer(self, answer_id: str) -> AnswerRecord | None:
+        with self._sessions() as session:
+            statement = select(AnswerRecord).where(AnswerRecord.id == answer_id)
+            return session.scalars(statement.options(selectinload(AnswerRecord.citations))).first()
+
+    def count_answers(self) -> int:
+        with self._sessions() as session:
+            return session.query(AnswerRecord).count()
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _sqlite_wal(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_wal(engine: Engine) -> None:
+    """WAL lets readers go on while an answer is written (two workers, one file)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _record(answer: Answer) -> AnswerRecord:
+    return AnswerRecord(
+        id=answer.id,
+        conversation_id=answer.conversation_id,
+        question=answer.question,
+        text=answer.text,
+        flags=[flag.value for flag in answer.flags],
+        passages=[passage.model_dump(mode="json") for passage in answer.passages],
+        backend=answer.backend,
+        settings_hash=answer.settings_hash,
+        corpus_version=answer.corpus_version,
+        latency_ms=answer.latency_ms,
+        declined=answer.declined,
+        citations=[CitationRecord(**citation.model_dump(mode="json")) for citation in answer.citations],
+    )
+
+
+def _turn(record: AnswerRecord) -> Turn:
+    return Turn(
+        answer_id=record.id,
+        question=record.question,
+        answer=record.text,
+        citations=[
+            Citation.model_validate({k: getattr(c, k) for k in Citation.model_fields})
+            for c in record.citations
+        ],
+        flags=[Flag(flag) for flag in record.flags],
+        created_at=record.created_at.isoformat(),
+    )
+
+
+def stored_passages(record: AnswerRecord) -> list[Passage]:
+    return [Passage.model_validate(p) for p in record.passages]

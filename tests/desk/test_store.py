@@ -1,0 +1,108 @@
+"""One contract suite for the store, run on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from desk.store import Store
+from desk.types import Answer, Authority, Citation, Flag, Passage
+
+POSTGRES_ADMIN = os.environ.get(
+    "DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh database on the machine's PostgreSQL, dropped after the run."""
+    name = f"desk_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {error}")
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}")
+    yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    store = Store(url)
+    store.migrate()
+    yield store
+    if request.param == "postgresql":
+        with store.engine.begin() as connection:
+            connection.execute(text("DELETE FROM citations; DELETE FROM answers; DELETE FROM conversations"))
+    store.close()
+
+
+def _answer(conversation_id: str, question: str = "What is a deployer?", **changes) -> Answer:
+    passage = Passage(
+        id="ai-act-consolidated:art-3.pt-4", anchor="art-3.pt-4", label="Article 3, point (4)",
+        source_id="ai-act-consolidated", version="2026-07-27", authority=Authority.BINDING,
+        deep_link="https://eur-lex.europa.eu/eli/reg/2024/1689/2026-07-27/eng#art_3",
+        text="‘deployer’ means a natural or legal person … using an AI system under its authority",
+    )  # fmt: skip
+    citation = Citation(
+        number=1, anchor=passage.anchor, label=passage.label, passage_id=passage.id,
+        quote="using an AI system under its authority", deep_link=passage.deep_link,
+        authority=passage.authority, version=passage.version,
+    )  # fmt: skip
+    fields = {
+        "id": uuid.uuid4().hex, "conversation_id": conversation_id, "question": question,
+        "text": "A deployer is a person “using an AI system under its authority” [1].",
+        "citations": [citation], "passages": [passage], "flags": [Flag.WEAK_RETRIEVAL],
+        "backend": "extractive", "settings_hash": "abc123", "corpus_version": "2026-07-27",
+        "latency_ms": 12.5, "notice": "not legal advice",
+    }  # fmt: skip
+    return Answer(**(fields | changes))
+
+
+def test_migrations_are_idempotent(store):
+    store.migrate()
+    assert store.ping()
+
+
+def test_a_saved_answer_reads_back_whole(store):
+    conversation = uuid.uuid4().hex
+    answer = _answer(conversation)
+    store.save(answer)
+    turns = store.turns(conversation)
+    assert len(turns) == 1
+    turn = turns[0]
+    assert (turn.answer_id, turn.question, turn.answer) == (answer.id, answer.question, answer.text)
+    assert turn.citations == answer.citations and turn.flags == [Flag.WEAK_RETRIEVAL]
+    record = store.answer(answer.id)
+    assert record.passages[0]["anchor"] == "art-3.pt-4" and record.settings_hash == "abc123"
+
+
+def test_turns_come_back_in_order_and_conversations_stay_apart(store):
+    first, second = uuid.uuid4().hex, uuid.uuid4().hex
+    for n in range(3):
+        store.save(_answer(first, question=f"question {n}"))
+    store.save(_answer(second, question="elsewhere", citations=[], flags=[], declined=True))
+    assert [t.question for t in store.turns(first)] == ["question 0", "question 1", "question 2"]
+    assert [t.question for t in store.turns(second)] == ["elsewhere"]
+    assert store.turns(uuid.uuid4().hex) is None
+    assert store.count_answers() == 4
+
+
+def test_unicode_and_long_text_survive(store):
+    conversation = uuid.uuid4().hex
+    text_ = "‘Anbieter’ – «fournisseur» – 提供者 " * 500
+    store.save(_answer(conversation, question=text_, text=text_))
+    assert store.turns(conversation)[0].question == text_
