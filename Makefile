@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= Which AI practices are prohibited?
 
-.PHONY: install run test lint bench
+.PHONY: install run ask test lint bench
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 
 run: install
 	$(BIN)/desk ingest
+	$(BIN)/desk serve
+
+ask: install
+	$(BIN)/desk ingest
 	$(BIN)/desk ask "$(QUESTION)"
 
 test: install
@@ -33,3 +37,5 @@ lint: install
 
 bench: install
 	$(BIN)/desk bench ingest
+	$(BIN)/desk ingest
+	$(BIN)/desk bench api

@@ -8,6 +8,7 @@ group, the way a plugin would add one, so `desk` never imports `ingest` or `eval
 from __future__ import annotations
 
 import json
+import os
 from importlib.metadata import entry_points
 
 import typer
@@ -83,12 +84,53 @@ def _print_passages(found) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    workers: int = typer.Option(1, min=1, help="Worker processes."),
+    workers: int = typer.Option(
+        min(2, os.cpu_count() or 1), min=1, help="Worker processes (each holds the model, about 650 MB)."
+    ),
 ) -> None:
     """Serve the desk's HTTP API (uvicorn) on the settings from the environment."""
     import uvicorn
 
     uvicorn.run("desk.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+bench_app = typer.Typer(help="Benchmarks that print figures (speed and memory targets are checked here).")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("api")
+def bench_api(
+    url: str | None = typer.Option(None, help="A running desk (loopback); default: start `desk serve`."),
+    concurrency: list[int] = typer.Option([1, 8, 32], "--concurrency", "-c", help="Concurrent clients."),
+    requests: int = typer.Option(200, min=1, max=20000, help="Requests per concurrency level."),
+    unique: bool = typer.Option(False, help="Make every question unique (no query cache hits)."),
+    port: int = typer.Option(8765, help="Port of the server the benchmark starts."),
+) -> None:
+    """Latency p50/p95 and throughput of POST /api/chat at 1, 8 and 32 clients, and the server's RSS."""
+    from rich.table import Table
+
+    from desk.bench import run
+
+    if url and not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise_error("the benchmark only drives a desk on this machine (loopback)")
+    try:
+        results, memory = run(url, concurrency, requests, unique, port)
+    except RuntimeError as error:
+        raise_error(str(error))
+    table = Table(title=f"desk bench api ({'unique' if unique else 'repeated'} questions)")
+    for column in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "throughput_rps"):
+        table.add_column(column, justify="right")
+    for row in results:
+        table.add_row(
+            *(
+                str(row[c])
+                for c in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "throughput_rps")
+            )
+        )
+    console.print(table)
+    if memory is not None:
+        console.print(f"server RSS after the run: {memory} MB")
+    console.print_json(data={"levels": results, "server_rss_mb": memory})
 
 
 @app.command()

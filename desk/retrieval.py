@@ -76,7 +76,10 @@ class HybridRetriever:
         self.embedder = embedder
         self._known = index.anchors()
         self._definitions = _definitions(index)
-        self._embed_query = lru_cache(maxsize=2048)(self._embed_uncached)
+        # An index never changes under a running retriever, so the same question finds the
+        # same candidates: a service desk is asked the same things again and again.
+        self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
+        self._fused = lru_cache(maxsize=4096)(self._fused_uncached)
 
     def search(self, query: str, k: int = 8) -> list[Passage]:
         return self.retrieve(query, k).passages
@@ -131,7 +134,7 @@ class HybridRetriever:
         anchors = [resolve(found.anchor, self._known) for found in find_citations(query)]
         return list(dict.fromkeys(a for a in anchors if a))
 
-    def _fused(self, query: str) -> tuple[list[tuple[str, float]], float]:
+    def _fused_uncached(self, query: str) -> tuple[list[tuple[str, float]], float]:
         """(passage id, fused score), best first, and the best cosine similarity."""
         dense_hits = self.index.dense.search(self._embed_query(query), _CANDIDATES)
         lexical = [self.index.passages[pos].id for pos, _ in self.index.lexical.search(query, _CANDIDATES)]

@@ -98,6 +98,11 @@ class AnsweringSettings(BaseModel):
     )
     max_question_chars: int = Field(default=2000, description="Longer questions are refused (422).")
     extractive_sentences: int = Field(default=4, description="Sentences the extractive backend quotes.")
+    cpu_slots: int = Field(
+        default=1,
+        ge=1,
+        description="Questions a worker process retrieves and composes at once; the rest queue.",
+    )
 
 
 class Settings(BaseSettings):

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from desk.cli import bench_app
 from desk.settings import Settings
 from desk.sources import SourceError, load_manifest
 from ingest.fetch import FetchError, fetch_all
@@ -191,9 +192,6 @@ def corpus_stats(as_json: bool = typer.Option(False, "--json", help="One object 
     console.print(table)
 
 
-bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
-
-
 @bench_app.command("ingest")
 def bench_ingest(
     keep: Path | None = typer.Option(None, help="Use this data folder (kept) instead of a temporary one."),
@@ -246,4 +244,3 @@ def register(app: typer.Typer) -> None:
     """Entry point of the `desk.cli` group."""
     app.command("ingest")(ingest_command)
     app.add_typer(corpus_app, name="corpus")
-    app.add_typer(bench_app, name="bench")

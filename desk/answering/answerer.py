@@ -11,6 +11,7 @@ the extractive backend answers instead and the answer is flagged for review.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -49,6 +50,10 @@ class Answerer:
         self.corpus_version = corpus_version
         self.fallback = ExtractiveBackend(sentences=settings.answering.extractive_sentences)
         self.settings_hash = settings.fingerprint()
+        # CPU-bound steps (retrieval, extractive composing) take turns: under the GIL, threads
+        # that all compute at once slow each other to the pace of the slowest, while taking
+        # turns answers first come, first served. Waiting on an LLM happens outside the slots.
+        self._cpu = threading.BoundedSemaphore(settings.answering.cpu_slots)
 
     @property
     def _extractive(self) -> bool:
@@ -58,7 +63,8 @@ class Answerer:
     def answer(self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()) -> Answer:
         started = time.perf_counter()
         query = self._standalone(question, list(history))
-        retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
+        with self._cpu:
+            retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
         if self._declines(retrieval):
             return self._declined(question, conversation_id, retrieval, started)
         prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
@@ -67,7 +73,8 @@ class Answerer:
 
     def _generate(self, prompt: Prompt) -> tuple[str, str, list[Flag]]:
         if self._extractive:
-            return self.backend.generate(prompt).text, self.backend.name, []
+            with self._cpu:
+                return self.backend.generate(prompt).text, self.backend.name, []
         try:
             text = self.backend.generate(prompt).text
             if not check(text, prompt.passages).citations:

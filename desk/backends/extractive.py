@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from desk.backends.base import Generation, Prompt
 from desk.index.lexical import tokens
@@ -39,9 +40,9 @@ def compose(prompt: Prompt, limit: int) -> str:
     """The `limit` most relevant sentences, quoted with their passage numbers."""
     question = set(tokens([prompt.question])[0])
     candidates = [
-        (number, sentence)
+        (number, sentence, words)
         for number, passage in enumerate(prompt.passages, start=1)
-        for sentence in split_sentences(passage.text)
+        for sentence, words in _sentences(passage.text)
     ]
     if not candidates:
         return ""
@@ -50,7 +51,7 @@ def compose(prompt: Prompt, limit: int) -> str:
     chosen = sorted(best, key=lambda i: i)  # in passage order, as the law reads
     lines = []
     for index in chosen:
-        number, sentence = candidates[index]
+        number, sentence, _words = candidates[index]
         label = prompt.passages[number - 1].label
         lines.append(f"{label}: “{sentence}” [{number}]")
     return "\n".join(lines)
@@ -60,12 +61,18 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= _MIN_WORDS]
 
 
-def _scores(question: set[str], candidates: list[tuple[int, str]]) -> list[float]:
-    words = [set(found) for found in tokens([sentence for _, sentence in candidates])]
-    frequency = Counter(word for sentence_words in words for word in sentence_words)
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A passage's sentences with their words; passages recur from question to question."""
+    sentences = split_sentences(text)
+    return tuple(zip(sentences, (frozenset(words) for words in tokens(sentences)), strict=True))
+
+
+def _scores(question: set[str], candidates: list[tuple[int, str, frozenset[str]]]) -> list[float]:
+    frequency = Counter(word for _, _, sentence_words in candidates for word in sentence_words)
     total = len(candidates)
     scores = []
-    for (number, _sentence), sentence_words in zip(candidates, words, strict=True):
+    for number, _sentence, sentence_words in candidates:
         overlap = sum(math.log(1 + total / frequency[w]) for w in question & sentence_words)
         # Earlier passages rank higher in retrieval; a small prior keeps their sentences first
         # when the words tie, and lets the top passage speak when no word matches at all.

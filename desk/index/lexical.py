@@ -6,18 +6,28 @@ Legal questions often turn on exact words ("deployer", "biometric categorisation
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 _STEMMER = Stemmer.Stemmer("english")
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's own pattern: queries read as the index was
+_STOPWORDS = frozenset(STOPWORDS_EN)
+
+
 def tokens(texts: list[str]) -> list[list[str]]:
-    """Stemmed words without stop words, as BM25 reads them."""
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+    """Stemmed words without stop words, as `bm25s.tokenize` reads them when it builds the
+    index; done here without its per-call progress machinery, which costs more than the
+    work on a question."""
+    return [
+        _STEMMER.stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]) for text in texts
+    ]
 
 
 class LexicalIndex:
