@@ -384,8 +384,9 @@ def _expand_range(ranged: re.Match[str]) -> Iterator[FoundCitation]:
 # Resolving against a corpus
 
 
-def resolve(anchor: str, known: set[str] | frozenset[str]) -> str | None:
-    """Map a parsed anchor onto the anchors the corpus has; the nearest enclosing one if needed."""
+def resolve(anchor: str, known: set[str] | frozenset[str], *, nearest: bool = True) -> str | None:
+    """Map a parsed anchor onto the anchors the corpus has; the nearest enclosing one if
+    `nearest` and the unit itself is not there."""
     prefix, segments = split_anchor(anchor)
     candidates = [segments]
     # Points hang off the paragraph unless two subparagraphs repeat their letters, so
@@ -398,6 +399,8 @@ def resolve(anchor: str, known: set[str] | frozenset[str]) -> str | None:
     for candidate in candidates:
         if join_anchor(prefix, candidate) in known:
             return join_anchor(prefix, candidate)
+    if not nearest:
+        return None
     for candidate in candidates:
         for length in range(len(candidate) - 1, 0, -1):
             enclosing = join_anchor(prefix, candidate[:length])

@@ -33,9 +33,9 @@ _EXPANSIONS = 2  # passages pulled in by references and definitions
 # act's own articles only say what changed (the consolidated text shows the result).
 _SOURCE_PRIOR = {
     "ai-act-consolidated": 1.0,
-    "ai-act-oj": 0.9,
-    "gl-5052": 0.85,
-    "gl-5053": 0.85,
+    "ai-act-oj": 0.85,
+    "gl-5052": 0.7,
+    "gl-5053": 0.7,
     "omnibus": 0.75,
 }
 _DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
@@ -43,7 +43,8 @@ _DEFINITION_QUESTION = re.compile(
     r"\bwhat (is|are) (an? |the )?|\bdefin|\bmeaning of\b|\bwho (is|are|counts)\b"
 )
 _DATE_QUESTION = re.compile(
-    r"\bwhen\b|\bfrom what date\b|\bdeadline|\bapplication date|\bappl(y|ies|icable) from\b|\bin force\b"
+    r"\bfrom (what|which) date\b|\bapplication date|\bappl(y|ies|icable) from\b"
+    r"|\bwhen do(es)? .{0,60}\bapply\b|\bstarts? to apply\b|\bapply when\b"
 )
 _APPLICATION_DATES = ("art-113",)  # the article that sets when each part of the Act applies
 _AMENDMENT_WORDS = re.compile(r"omnibus|2026/1744|amend|\bchange|\badded\b|\binserted\b|\bnew\b")
@@ -88,15 +89,17 @@ class HybridRetriever:
         cited_anchors = self._cited_anchors(query)
         fused, best = self._fused(query)
         ranked: dict[str, Passage] = {}
-        for anchor in self._intended_anchors(query):
-            for passage in self.index.passages_under(anchor)[:2]:
-                ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
+        for passage in self._intended(query, fused):
+            ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         for passage in self._cited_first(query, cited_anchors, fused, k):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
+        anchors_taken = {p.anchor for p in ranked.values()}
         for passage_id, score in fused:
             if len(ranked) >= k:
                 break
-            if passage_id not in ranked:
+            anchor = self.index.passage(passage_id).anchor
+            if passage_id not in ranked and anchor not in anchors_taken:  # one part of a long provision
+                anchors_taken.add(anchor)
                 ranked[passage_id] = self.index.passage(passage_id).model_copy(
                     update={"score": round(score, 5)}
                 )
@@ -126,6 +129,15 @@ class HybridRetriever:
         if _DATE_QUESTION.search(lowered):
             anchors += [a for a in _APPLICATION_DATES if a in self._known]
         return anchors
+
+    def _intended(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
+        """The best-ranked passage of each intended provision (its most relevant part)."""
+        rank = {pid: position for position, (pid, _) in enumerate(fused)}
+        chosen = []
+        for anchor in self._intended_anchors(query):
+            parts = sorted(self.index.passages_under(anchor), key=lambda p: rank.get(p.id, len(rank)))
+            chosen += parts[:1]
+        return chosen
 
     def _embed_uncached(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0]

@@ -62,7 +62,7 @@ class Answerer:
     # -- whole answers ---------------------------------------------------------------------
     def answer(self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()) -> Answer:
         started = time.perf_counter()
-        query = self._standalone(question, list(history))
+        query = self.standalone(question, list(history))
         with self._cpu:
             retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
         if self._declines(retrieval):
@@ -90,7 +90,7 @@ class Answerer:
         self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()
     ) -> Iterator[StreamEvent]:
         started = time.perf_counter()
-        query = self._standalone(question, list(history))
+        query = self.standalone(question, list(history))
         retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
         if self._declines(retrieval):
             answer = self._declined(question, conversation_id, retrieval, started)
@@ -119,7 +119,7 @@ class Answerer:
         yield StreamEvent("final", answer=answer)
 
     # -- shared steps ----------------------------------------------------------------------
-    def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
+    def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """A follow-up made to stand on its own: rewritten by an LLM, or carried context."""
         if not history or not _is_follow_up(question):
             return question
