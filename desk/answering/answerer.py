@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from desk.answering.checks import CheckedText, check
 from desk.answering.prompt import build_prompt, rewrite_prompt
+from desk.answering.scope import other_regime
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import ExtractiveBackend
 from desk.retrieval import HybridRetriever, Retrieval
@@ -65,7 +66,7 @@ class Answerer:
         query = self.standalone(question, list(history))
         with self._cpu:
             retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
-        if self._declines(retrieval):
+        if self._declines(question, retrieval):
             return self._declined(question, conversation_id, retrieval, started)
         prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
         text, backend, flags = self._generate(prompt)
@@ -92,7 +93,7 @@ class Answerer:
         started = time.perf_counter()
         query = self.standalone(question, list(history))
         retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
-        if self._declines(retrieval):
+        if self._declines(question, retrieval):
             answer = self._declined(question, conversation_id, retrieval, started)
             yield StreamEvent("delta", answer.text)
             yield StreamEvent("final", answer=answer)
@@ -138,18 +139,27 @@ class Answerer:
                 pass
         return f"{history[-1][0]} {question}"
 
-    def _declines(self, retrieval: Retrieval) -> bool:
+    def _declines(self, question: str, retrieval: Retrieval) -> bool:
+        if other_regime(question) is not None:
+            return True
         floor = self.settings.answering.relevance_floor
         return not retrieval.named_provision and (not retrieval.passages or retrieval.best_similarity < floor)
 
     def _declined(self, question: str, conversation_id: str, retrieval: Retrieval, started: float) -> Answer:
-        text = (
+        texts = (
             "The official texts this desk answers from (the AI Act as amended by Regulation (EU) "
             "2026/1744, its recitals and the Commission's guidelines) do not answer this question: "
-            f"no passage comes close enough to it (best similarity {retrieval.best_similarity:.2f}, "
-            f"below the floor of {self.settings.answering.relevance_floor:.2f}). "
-            "If it is about the AI Act, try naming the provision or rephrasing."
         )
+        regime = other_regime(question)
+        if regime is not None:
+            reason = f"it is about {regime.matter}, which other law governs, not the AI Act."
+        else:
+            reason = (
+                f"no passage comes close enough to it (best similarity {retrieval.best_similarity:.2f}, "
+                f"below the floor of {self.settings.answering.relevance_floor:.2f}). "
+                "If it is about the AI Act, try naming the provision or rephrasing."
+            )
+        text = texts + reason
         return self._answer(
             question,
             conversation_id,
