@@ -107,7 +107,6 @@ def bench_api(
     port: int = typer.Option(8765, help="Port of the server the benchmark starts."),
 ) -> None:
     """Latency p50/p95 and throughput of POST /api/chat at 1, 8 and 32 clients, and the server's RSS."""
-    from rich.table import Table
 
     from desk.bench import run
 
@@ -117,17 +116,11 @@ def bench_api(
         results, memory = run(url, concurrency, requests, unique, port)
     except RuntimeError as error:
         raise_error(str(error))
-    table = Table(title=f"desk bench api ({'unique' if unique else 'repeated'} questions)")
-    for column in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "throughput_rps"):
-        table.add_column(column, justify="right")
-    for row in results:
-        table.add_row(
-            *(
-                str(row[c])
-                for c in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "throughput_rps")
-            )
-        )
-    console.print(table)
+    print_figures(
+        f"desk bench api ({'unique' if unique else 'repeated'} questions)",
+        ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "throughput_rps"),
+        results,
+    )
     if memory is not None:
         console.print(f"server RSS after the run: {memory} MB")
     console.print_json(data={"levels": results, "server_rss_mb": memory})
@@ -137,6 +130,18 @@ def bench_api(
 def config() -> None:
     """Print the settings in force (secrets never shown)."""
     console.print_json(json.dumps(Settings().model_dump(mode="json")))
+
+
+def print_figures(title: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """A benchmark's rows as a table, one column per figure."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(str(row[column]) for column in columns))
+    console.print(table)
 
 
 def raise_error(message: str) -> None:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from desk.cli import bench_app
+from desk.cli import bench_app, print_figures
 from desk.settings import Settings
 from desk.sources import SourceError, load_manifest
 from ingest.fetch import FetchError, fetch_all
@@ -199,17 +199,11 @@ def bench_ingest(
     """Cold ingest, then a no-op ingest, each in its own process: seconds, passages/s, peak RSS."""
     data_dir = keep or Path(tempfile.mkdtemp(prefix="desk-bench-"))
     results = [_timed_ingest(data_dir, "cold"), _timed_ingest(data_dir, "no-op")]
-    table = Table(title=f"desk bench ingest ({os.cpu_count()} cores)")
-    for column in ("run", "seconds", "passages", "embedded", "passages/s", "peak RSS (MB)"):
-        table.add_column(column, justify="right")
-    for run in results:
-        table.add_row(
-            *(
-                str(run[c])
-                for c in ("run", "seconds", "passages", "embedded", "passages_per_s", "peak_rss_mb")
-            )
-        )
-    console.print(table)
+    print_figures(
+        f"desk bench ingest ({os.cpu_count()} cores)",
+        ("run", "seconds", "passages", "embedded", "passages_per_s", "peak_rss_mb"),
+        results,
+    )
     console.print_json(json.dumps(results))
 
 

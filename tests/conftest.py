@@ -41,6 +41,23 @@ def embedder():
     return embedder_from_settings(Settings().embedding)
 
 
+def wait_until_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 120) -> None:
+    """Poll `url` until it answers 200; fail at once if the process dies, or after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with code {process.returncode}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{what} was not ready in {timeout:.0f} s")
+        time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -59,16 +76,7 @@ def chroma_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not become ready in 60 s")
+    wait_until_ready(f"{url}/api/v2/heartbeat", process, "chroma run", timeout=60)
     yield url
     process.terminate()
     process.wait(timeout=30)

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -16,7 +15,7 @@ from desk.api.app import create_app
 from desk.backends.base import Generation
 from desk.settings import BackendSettings
 from desk.types import Flag
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_ready
 
 pytestmark = pytest.mark.corpus
 
@@ -233,21 +232,11 @@ def test_one_real_server_process(corpus_settings, tmp_path):
         [sys.executable, "-m", "desk", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/-/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, server.stderr.read()
-            assert time.monotonic() < deadline, "desk serve never became ready"
-            time.sleep(0.3)
+        wait_until_ready(f"{url}/-/ready", server, "desk serve")
         answer = httpx.post(f"{url}/api/chat", json={"question": "What is a provider?"}, timeout=30).json()
         assert "art-3.pt-3" in _anchors(answer)
         bad = httpx.post(f"{url}/api/chat", content=b"not json", headers={"content-type": "application/json"})

@@ -9,10 +9,8 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from desk.answering.answerer import Answerer
@@ -20,7 +18,7 @@ from desk.backends import BackendError, get_backend
 from desk.backends.base import Message, Prompt
 from desk.settings import AnsweringSettings, BackendSettings
 from desk.types import Flag
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_ready
 
 pytestmark = pytest.mark.llm
 
@@ -42,16 +40,7 @@ def llm_url():
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert server.poll() is None, "llama.cpp server exited"
-        assert time.monotonic() < deadline, "llama.cpp server not ready in 60 s"
-        time.sleep(0.2)
+    wait_until_ready(f"{url}/models", server, "llama.cpp server", timeout=60)
     yield url
     server.terminate()
     server.wait(timeout=30)
