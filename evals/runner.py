@@ -10,6 +10,7 @@ hash, corpus version, backend and dataset hash, so two runs say whether they com
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -117,8 +118,6 @@ class BaselineConfig:
 
 
 def _numbers(text: str) -> list[str]:
-    import re
-
     return re.findall(r"\[(\d+)\]", text)
 
 

@@ -19,7 +19,7 @@ from desk.index.layout import (
 from desk.index.lexical import LexicalIndex
 from desk.index.vectors import DenseIndex, open_client
 from desk.settings import Settings
-from desk.types import Passage, Provision, ProvisionKind
+from desk.types import Passage, Provision
 
 # When two sources hold the same anchor (the OJ text and the consolidated text both have
 # an Article 5), the law in force answers first.
@@ -86,19 +86,6 @@ class LoadedIndex:
     def passages_under(self, anchor: str) -> list[Passage]:
         """Passages of a provision and of its parts, in document order."""
         return list(self._under.get(anchor, []))
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Per source: recitals, articles, annexes and passages."""
-        kinds = {
-            "recitals": ProvisionKind.RECITAL,
-            "articles": ProvisionKind.ARTICLE,
-            "annexes": ProvisionKind.ANNEX,
-        }
-        result: dict[str, dict[str, int]] = {}
-        for source_id, record in self.manifest.sources.items():
-            counts = {key: record.provisions.get(kind.value, 0) for key, kind in kinds.items()}
-            result[source_id] = {**{k: v for k, v in counts.items() if v}, "passages": record.passages}
-        return result
 
 
 def _preference(provision: Provision) -> int:

@@ -17,10 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import selectinload, sessionmaker
 
 from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord, now
-from desk.types import Answer, Citation, Flag, Passage
+from desk.types import Answer, Citation, Flag
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -93,10 +93,6 @@ class Store:
             return postgresql_insert
         return sqlite_insert
 
-    def conversation_exists(self, conversation_id: str) -> bool:
-        with self._sessions() as session:
-            return session.get(ConversationRecord, conversation_id) is not None
-
     def turns(self, conversation_id: str) -> list[Turn] | None:
         """The conversation's questions and answers in order; None if there is no such one."""
         with self._sessions() as session:
@@ -117,9 +113,6 @@ class Store:
     def count_answers(self) -> int:
         with self._sessions() as session:
             return session.query(AnswerRecord).count()
-
-    def session(self) -> Session:
-        return self._sessions()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -180,7 +173,3 @@ def _turn(record: AnswerRecord) -> Turn:
         flags=[Flag(flag) for flag in record.flags],
         created_at=record.created_at.isoformat(),
     )
-
-
-def stored_passages(record: AnswerRecord) -> list[Passage]:
-    return [Passage.model_validate(p) for p in record.passages]
