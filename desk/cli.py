@@ -127,6 +127,31 @@ def bench_api(
 
 
 @app.command()
+def timeline(
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD; default today."),
+) -> None:
+    """When each part of the AI Act applies (Article 113 as amended; Article 111 deadlines)."""
+    from datetime import date
+
+    from desk.index import IndexUnavailable, LoadedIndex
+    from desk.timeline import Timeline
+
+    try:
+        today = date.fromisoformat(as_of) if as_of else date.today()
+        index = LoadedIndex.open(Settings())
+    except ValueError:
+        raise_error(f"--as-of takes a date as YYYY-MM-DD, not {as_of!r}")
+    except IndexUnavailable as error:
+        raise_error(str(error))
+    for entry in Timeline.from_index(index).entries:
+        provision = index.provision(entry.set_by)
+        console.print(
+            f"[bold]{entry.date.isoformat()}[/bold]  {entry.status(today)}  [dim]({provision.label})[/dim]"
+        )
+        console.print(f"    {entry.covers}", highlight=False)
+
+
+@app.command()
 def config() -> None:
     """Print the settings in force (secrets never shown)."""
     console.print_json(json.dumps(Settings().model_dump(mode="json")))

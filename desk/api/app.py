@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk.api.metrics import Metrics
-from desk.api.routes import chat, ops, passages
+from desk.api.routes import chat, ops, passages, timeline
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
 from desk.index.vectors import VectorStoreUnavailable
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Answers questions on the EU AI Act from the official texts, citing the provisions.",
         lifespan=lifespan,
     )
-    for router in (chat.router, passages.router, ops.router):
+    for router in (chat.router, passages.router, timeline.router, ops.router):
         app.include_router(router)
     _add_error_handlers(app)
     return app
