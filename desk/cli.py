@@ -60,6 +60,8 @@ def ask(
             highlight=False,
             markup=False,
         )
+    for note in answer.notes:
+        console.print(f"[cyan]{note}[/cyan]", highlight=False)
     if answer.flags:
         console.print(f"[yellow]flags: {', '.join(answer.flags)}[/yellow]")
     console.print(

@@ -10,6 +10,7 @@ the entry (and says so) instead of answering with a date the law no longer sets.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,17 +26,19 @@ class TimelineEntry:
     set_by: str  # anchor of the provision that sets the date
     kind: str  # "entry into force", "application", "transition"
     wording: str  # the words of `set_by` that carry the date
+    systems: str = ""  # for which systems, where one provision sets two dates
 
     def status(self, today: date) -> str:
         """'applies since 2 August 2025' or 'applies from 2 December 2027', relative to `today`."""
         verb = "since" if self.date <= today else "from"
+        systems = f" {self.systems}" if self.systems else ""
         if self.kind == "transition":
             return f"{'due since' if self.date <= today else 'due by'} {long_date(self.date)}"
         if self.kind == "entry into force":
             return (
                 f"{'in force since' if self.date <= today else 'enters into force on'} {long_date(self.date)}"
             )
-        return f"applies {verb} {long_date(self.date)}"
+        return f"applies {verb} {long_date(self.date)}{systems}"
 
 
 def long_date(day: date) -> str:
@@ -61,12 +64,25 @@ ENTRIES: tuple[TimelineEntry, ...] = (
     TimelineEntry(date(2027, 8, 2), "Providers of general-purpose AI models placed on the market before 2 August 2025 must comply.",
                   "art-111.par-3", "transition", "2 August 2027"),
     TimelineEntry(date(2027, 12, 2), "Chapter III Sections 1 to 3 (classification, requirements, obligations; except Article 6(5)) for high-risk AI systems under Article 6(2) and Annex III.",
-                  "art-113.pt-c", "application", "2 December 2027"),
+                  "art-113.pt-c", "application", "2 December 2027", "for high-risk AI systems under Article 6(2) and Annex III"),
     TimelineEntry(date(2028, 8, 2), "Chapter III Sections 1 to 3 (except Article 6(5)) for high-risk AI systems under Article 6(1) and Annex I (products under Union harmonisation legislation).",
-                  "art-113.pt-c", "application", "2 August 2028"),
+                  "art-113.pt-c", "application", "2 August 2028", "for high-risk AI systems under Article 6(1) and Annex I"),
     TimelineEntry(date(2030, 12, 31), "AI systems that are components of the large-scale IT systems of Annex X, placed on the market or put into service before 2 August 2027, must comply.",
                   "art-111.par-1", "transition", "31 December 2030"),
 )  # fmt: skip
+
+
+# Article 113, point (a): these parts of Article 5 apply later than the rest of Chapter II.
+_LATER_PROHIBITIONS = ("art-5.par-1.pt-ba", "art-5.par-1.pt-bb", "art-5.par-1a", "art-5.par-1b")
+_AMENDMENTS_TO_OTHER_ACTS = {f"art-{n}" for n in range(102, 111)}
+_CHAPTER = re.compile(r"^Chapter ([IVX]+)\b")
+_SECTION = re.compile(r"^Section (\d+)\b")
+
+
+def _chapter_and_section(heading_path: tuple[str, ...]) -> tuple[str | None, str | None]:
+    chapter = next((m.group(1) for h in heading_path if (m := _CHAPTER.match(h))), None)
+    section = next((m.group(1) for h in heading_path if (m := _SECTION.match(h))), None)
+    return chapter, section
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,30 @@ class Timeline:
             else:
                 log.warning("timeline: %s no longer says %r; entry left out", entry.set_by, entry.wording)
         return cls(tuple(sorted(kept, key=lambda e: e.date)))
+
+    def applying_to(self, anchor: str, heading_path: tuple[str, ...]) -> list[TimelineEntry]:
+        """The entries that say when an article of the AI Act applies (Article 113's rules)."""
+        if not anchor.startswith("art-"):
+            return []
+        article = anchor.split(".")[0]
+        chapter, section = _chapter_and_section(heading_path)
+        if anchor.startswith(_LATER_PROHIBITIONS):
+            wanted = ("art-113.pt-a", "2 December 2026")
+        elif article == "art-101":
+            wanted = ("art-113.sub-2", None)
+        elif article == "art-78" or chapter in {"V", "VII", "XII"} or (chapter == "III" and section == "4"):
+            wanted = ("art-113.pt-b", None)
+        elif chapter in {"I", "II"}:
+            wanted = ("art-113.pt-a", "2 February 2025")
+        elif chapter == "III" and section in {"1", "2", "3"} and not anchor.startswith("art-6.par-5"):
+            return [e for e in self.entries if e.set_by == "art-113.pt-c"]
+        elif article in _AMENDMENTS_TO_OTHER_ACTS:
+            wanted = ("art-113.pt-d", None)
+        else:
+            wanted = ("art-113.sub-2", None)
+        return [
+            e for e in self.entries if e.set_by == wanted[0] and (wanted[1] is None or e.wording == wanted[1])
+        ]
 
     def from_date(self, start: date, end: date | None = None) -> list[TimelineEntry]:
         """Entries that take effect on or after `start` (and before `end`, if given)."""

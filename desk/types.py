@@ -158,3 +158,7 @@ class Answer(BaseModel):
     latency_ms: float
     notice: str
     declined: bool = False
+    notes: list[str] = Field(
+        default_factory=list,
+        description="For the cited provisions: when each applies, and whether an amending act changed it.",
+    )

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from desk.answering.checks import CheckedText, check
 from desk.answering.prompt import build_prompt, rewrite_prompt
@@ -24,6 +25,7 @@ from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import ExtractiveBackend
 from desk.retrieval import HybridRetriever, Retrieval
 from desk.settings import Settings
+from desk.timeline import Timeline, long_date
 from desk.types import Answer, Flag
 
 NOTICE = (
@@ -51,6 +53,7 @@ class Answerer:
         self.corpus_version = corpus_version
         self.fallback = ExtractiveBackend(sentences=settings.answering.extractive_sentences)
         self.settings_hash = settings.fingerprint()
+        self.timeline = Timeline.from_index(retriever.index)
         # CPU-bound steps (retrieval, extractive composing) take turns: under the GIL, threads
         # that all compute at once slow each other to the pace of the slowest, while taking
         # turns answers first come, first served. Waiting on an LLM happens outside the slots.
@@ -180,7 +183,7 @@ class Answerer:
             and not retrieval.named_provision
         ):
             flags.append(Flag.WEAK_RETRIEVAL)
-        return self._answer(
+        answer = self._answer(
             question,
             conversation_id,
             checked.text,
@@ -190,6 +193,30 @@ class Answerer:
             backend,
             started,
         )
+        answer.notes = self._notes(checked.citations)
+        return answer
+
+    def _notes(self, citations) -> list[str]:
+        """When each cited provision applies (Article 113), and whether the Omnibus amended it."""
+        index = self.retriever.index
+        today = date.today()
+        applying: dict[str, list[str]] = {}  # one note per date rule, naming every provision it covers
+        amended: dict[str, list[str]] = {}
+        for citation in {c.anchor: c for c in citations}.values():
+            provision = index.provision(citation.anchor)
+            entries = self.timeline.applying_to(citation.anchor, provision.heading_path) if provision else []
+            if entries:
+                set_by = index.provision(entries[0].set_by)
+                when = " and ".join(entry.status(today) for entry in entries)
+                rule = f"{when} ({set_by.label if set_by else entries[0].set_by})"
+                applying.setdefault(rule, []).append(citation.label)
+            if citation.amended_by:
+                amended.setdefault(citation.amended_by, []).append(citation.label)
+        since = long_date(date.fromisoformat(self.corpus_version))
+        return [f"{', '.join(labels)}: {rule}." for rule, labels in applying.items()] + [
+            f"{', '.join(labels)}: as amended by {act}, in force since {since}."
+            for act, labels in amended.items()
+        ]
 
     def _answer(
         self, question, conversation_id, text, citations, passages, flags, backend, started, declined=False

@@ -34,6 +34,7 @@ class AnswerOut(BaseModel):
     law_as_of: str = Field(description="The date of the law the answer reads, in words.")
     latency_ms: float
     notice: str
+    notes: list[str] = Field(description="When each cited provision applies, and which were amended.")
 
 
 class ReferenceOut(BaseModel):

@@ -64,6 +64,20 @@ def test_an_amended_provision_says_so(client):
     answer = _ask(client, "Which practices did the Digital Omnibus add to Article 5(1)?")
     amended = [c for c in answer["citations"] if c["amended_by"]]
     assert amended and amended[0]["amended_by"] == "Regulation (EU) 2026/1744"
+    assert f"{amended[0]['label']}" in " ".join(answer["notes"])
+    assert any(
+        "as amended by Regulation (EU) 2026/1744, in force since 27 July 2026" in n for n in answer["notes"]
+    )
+    assert any("2 December 2026 (Article 113, point (a))" in n for n in answer["notes"])
+
+
+def test_an_answer_on_duties_says_when_they_apply(client):
+    answer = _ask(client, "What are the obligations of deployers of high-risk AI systems?")
+    note = next(n for n in answer["notes"] if "Article 26" in n)
+    assert "2 December 2027 for high-risk AI systems under Article 6(2) and Annex III" in note
+    assert "2 August 2028" in note and "(Article 113, point (c))" in note
+    gpai = _ask(client, "What obligations do providers of general-purpose AI models have?")
+    assert any("applies since 2 August 2025 (Article 113, point (b))" in n for n in gpai["notes"])
 
 
 @pytest.mark.parametrize(

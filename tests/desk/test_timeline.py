@@ -44,8 +44,8 @@ def test_an_entry_the_law_no_longer_states_is_left_out():
 
 def test_statuses_are_relative_to_the_day():
     annex_iii = next(e for e in ENTRIES if e.date == date(2027, 12, 2))
-    assert annex_iii.status(date(2026, 11, 27)) == "applies from 2 December 2027"
-    assert annex_iii.status(date(2028, 1, 1)) == "applies since 2 December 2027"
+    assert annex_iii.status(date(2026, 11, 27)) == "applies from 2 December 2027 for high-risk AI systems under Article 6(2) and Annex III"
+    assert annex_iii.status(date(2028, 1, 1)).startswith("applies since 2 December 2027 for high-risk")
     gpai_transition = next(e for e in ENTRIES if e.set_by == "art-111.par-3")
     assert gpai_transition.status(date(2026, 11, 27)) == "due by 2 August 2027"
 
@@ -57,7 +57,7 @@ def test_the_timeline_route(corpus_settings, tmp_path):
         entries = client.get("/api/timeline", params={"as_of": "2026-11-27"}).json()
         assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
         annex_iii = next(e for e in entries if e["date"] == "2027-12-02")
-        assert annex_iii["status"] == "applies from 2 December 2027"
+        assert annex_iii["status"].startswith("applies from 2 December 2027 for high-risk AI systems")
         assert annex_iii["label"] == "Article 113, point (c)" and annex_iii["deep_link"].startswith(
             "https://"
         )
