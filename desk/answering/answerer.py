@@ -66,12 +66,9 @@ class Answerer:
     # -- whole answers ---------------------------------------------------------------------
     def answer(self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()) -> Answer:
         started = time.perf_counter()
-        query = self.standalone(question, list(history))
-        with self._cpu:
-            retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
-        if self._declines(question, retrieval):
+        retrieval, prompt = self._prepare(question, list(history))
+        if prompt is None:
             return self._declined(question, conversation_id, retrieval, started)
-        prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
         text, backend, flags = self._generate(prompt)
         return self._finish(question, conversation_id, prompt, retrieval, text, backend, flags, started)
 
@@ -94,14 +91,12 @@ class Answerer:
         self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()
     ) -> Iterator[StreamEvent]:
         started = time.perf_counter()
-        query = self.standalone(question, list(history))
-        retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
-        if self._declines(question, retrieval):
+        retrieval, prompt = self._prepare(question, list(history))
+        if prompt is None:
             answer = self._declined(question, conversation_id, retrieval, started)
             yield StreamEvent("delta", answer.text)
             yield StreamEvent("final", answer=answer)
             return
-        prompt = build_prompt(question if query == question else query, retrieval.passages, list(history))
         pieces: list[str] = []
         backend, flags = self.backend.name, []
         try:
@@ -123,6 +118,15 @@ class Answerer:
         yield StreamEvent("final", answer=answer)
 
     # -- shared steps ----------------------------------------------------------------------
+    def _prepare(self, question: str, history: list[tuple[str, str]]) -> tuple[Retrieval, Prompt | None]:
+        """Retrieve for the question made standalone; no prompt when the desk declines it."""
+        query = self.standalone(question, history)
+        with self._cpu:
+            retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
+        if self._declines(question, retrieval):
+            return retrieval, None
+        return retrieval, build_prompt(query, retrieval.passages, history)
+
     def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """A follow-up made to stand on its own: rewritten by an LLM, or carried context."""
         if not history or not _is_follow_up(question):

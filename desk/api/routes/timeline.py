@@ -9,7 +9,6 @@ from pydantic import BaseModel
 
 from desk.api.schemas import Problem
 from desk.api.state import StateDep
-from desk.timeline import Timeline
 
 router = APIRouter(prefix="/api", tags=["timeline"])
 
@@ -31,9 +30,8 @@ def timeline(
 ) -> list[TimelineEntryOut]:
     """The application dates of Article 113 (as amended by Regulation (EU) 2026/1744) and the
     transitional deadlines of Article 111, each with the provision that sets it."""
-    state.require_answerer()
+    entries = state.require_answerer().timeline.entries  # built once, when the app starts
     today = as_of or date.today()
-    entries = Timeline.from_index(state.index).entries
     return [
         TimelineEntryOut(
             date=entry.date,
