@@ -14,6 +14,7 @@ kept beside the ranking: it is what the relevance floor is measured on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -23,7 +24,8 @@ import numpy as np
 from desk.citations import find_citations, resolve
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
-from desk.types import Authority, Passage, ProvisionKind
+from desk.links import defined_terms
+from desk.types import Authority, Passage
 
 # Reciprocal rank fusion's constant: 60 in Cormack et al. (2009); 10 here gives the top ranks of
 # each ranking more weight, which suited legal questions on the development set (recall@5
@@ -41,7 +43,6 @@ _SOURCE_PRIOR = {
     "gl-5053": 0.7,
     "omnibus": 0.75,
 }
-_DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
 _DEFINITION_QUESTION = re.compile(
     r"\bwhat (is|are) (an? |the )?|\bdefin|\bmeaning of\b|\bwho (is|are|counts)\b|\bcounts? as\b|['‘\"]"
 )
@@ -94,7 +95,9 @@ class Retrieval:
 
 
 class Retriever(Protocol):
-    def retrieve(self, query: str, k: int) -> Retrieval: ...
+    def retrieve(
+        self, query: str, k: int, first: Sequence[str] = (), avoid: Sequence[str] = ()
+    ) -> Retrieval: ...
 
 
 class HybridRetriever:
@@ -102,7 +105,7 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self._known = index.anchors()
-        self._definitions = _definitions(index)
+        self._definitions = defined_terms(index)
         # An index never changes under a running retriever, so the same question finds the
         # same candidates: a service desk is asked the same things again and again.
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
@@ -111,20 +114,29 @@ class HybridRetriever:
     def search(self, query: str, k: int = 8) -> list[Passage]:
         return self.retrieve(query, k).passages
 
-    def retrieve(self, query: str, k: int = 8) -> Retrieval:
+    def retrieve(
+        self, query: str, k: int = 8, first: Sequence[str] = (), avoid: Sequence[str] = ()
+    ) -> Retrieval:
+        """The k passages that best answer `query`, and the expansions they call for. `first`:
+        provisions the caller knows the answer must weigh (the duties of the asker's role);
+        `avoid`: provisions that answer someone else (another role's duties), unless named."""
         cited_anchors = self._cited_anchors(query)
         fused, best = self._fused(query)
         ranked: dict[str, Passage] = {}
-        for passage in self._intended(query, fused):
+        wanted = [a for a in first if a in self._known]
+        for passage in self._best_parts(wanted, fused) + self._intended(query, fused):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         for passage in self._cited_first(query, cited_anchors, fused, k):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         anchors_taken = {p.anchor for p in ranked.values()}
+        avoided = tuple(f"{a}." for a in avoid if a not in cited_anchors)
         for passage_id, score in fused:
             if len(ranked) >= k:
                 break
             passage = self.index.passage(passage_id)
             if passage_id in ranked or passage.anchor in anchors_taken:  # one part of a long provision
+                continue
+            if f"{passage.anchor}.".startswith(avoided):
                 continue
             # The law first: guidance that explains a provision brings that provision before it.
             for law in self._law_explained(passage, fused):
@@ -229,15 +241,3 @@ class HybridRetriever:
             if len(extra) >= _EXPANSIONS:
                 break
         return extra
-
-
-def _definitions(index: LoadedIndex) -> dict[str, str]:
-    """Article 3's defined terms ('deployer', 'AI system') and the anchors that define them."""
-    terms: dict[str, str] = {}
-    for provision in index.provisions:
-        if provision.source_id != "ai-act-consolidated" or provision.parent != "art-3":
-            continue
-        if provision.kind is ProvisionKind.POINT and (found := _DEFINED_TERM.match(provision.text)):
-            terms[found.group(1).lower()] = provision.anchor
-    # longest first, so 'general-purpose AI model' wins over 'AI model'
-    return dict(sorted(terms.items(), key=lambda item: -len(item[0])))

@@ -124,6 +124,30 @@ class Flag(StrEnum):
     UNCITED_CLAIM = "uncited_claim"  # a sentence of the answer cites nothing
     BACKEND_FAILED = "backend_failed"  # the backend erred or timed out: extractive fallback
     BACKEND_GARBAGE = "backend_garbage"  # the backend answered with nothing usable: fallback
+    STALE = "stale"  # a newer corpus changed a provision the answer cites
+
+
+class Role(StrEnum):
+    """The part an asker plays under the AI Act (Article 3(3) to (8); Chapter V for GPAI models)."""
+
+    PROVIDER = "provider"
+    DEPLOYER = "deployer"
+    IMPORTER = "importer"
+    DISTRIBUTOR = "distributor"
+    AUTHORISED_REPRESENTATIVE = "authorised_representative"
+    PRODUCT_MANUFACTURER = "product_manufacturer"
+    GPAI_PROVIDER = "gpai_provider"  # provider of a general-purpose AI model
+    GPAI_SYSTEMIC_PROVIDER = "gpai_systemic_provider"  # ... of one with systemic risk
+
+
+class Link(BaseModel):
+    """A provision a reader can open from a cited passage: one it refers to, or a definition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    anchor: str
+    label: str
+    term: str | None = Field(default=None, description="The defined term, for a definition.")
 
 
 class Citation(BaseModel):
@@ -140,6 +164,10 @@ class Citation(BaseModel):
     authority: Authority
     version: str
     amended_by: str | None = None
+    references: tuple[Link, ...] = Field(default=(), description="Provisions the cited passage refers to.")
+    definitions: tuple[Link, ...] = Field(
+        default=(), description="Article 3 definitions of the terms the cited passage uses."
+    )
 
 
 class Answer(BaseModel):
@@ -161,4 +189,8 @@ class Answer(BaseModel):
     notes: list[str] = Field(
         default_factory=list,
         description="For the cited provisions: when each applies, and whether an amending act changed it.",
+    )
+    role: Role | None = Field(default=None, description="The asker's role, as given or recognised.")
+    clarify: str | None = Field(
+        default=None, description="A question back to the asker, when the answer depends on it."
     )

@@ -6,8 +6,8 @@
 `gold_citations` are read by the shared citation parser (`desk.citations`); "AI Act Art. 5"
 is read as Article 5. A case with kind `out_of_scope` and no gold citations is one the desk
 must decline. `turns` (optional) are earlier questions of the same conversation, asked
-first. Unknown fields are kept and ignored. A malformed line is reported with its number
-and the rest still loads.
+first; `role` (optional) is the role the asker gives, as the API's `role`. Unknown fields
+are kept and ignored. A malformed line is reported with its number and the rest still loads.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from desk.citations import CitationError, parse_citation, resolve
+from desk.types import Role
 
 DECLINE_KINDS = {"out_of_scope"}
 
@@ -33,6 +34,7 @@ class Case(BaseModel):
     gold_citations: list[str] = Field(default_factory=list)
     kind: str = "factual"
     turns: list[str] = Field(default_factory=list)
+    role: Role | None = Field(default=None, description="The role the asker gives, as the widget's picker.")
 
     @field_validator("gold_citations")
     @classmethod

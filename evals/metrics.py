@@ -124,6 +124,9 @@ def sentence_support(sentence: str, cited_texts: Sequence[str]) -> float:
     return len(words & available) / len(words)
 
 
+_ATTRIBUTED_QUOTE = re.compile(r"^[^“”]{1,200}:\s*“(.+)”\s*(?:\[\d+\]\s*)+$", re.S)
+
+
 def faithfulness(answer: str, passages_by_number: dict[int, str]) -> float | None:
     """Share of answer sentences supported by the passages they cite; a sentence that cites
     nothing is supported by nothing. None for an empty answer."""
@@ -134,7 +137,10 @@ def faithfulness(answer: str, passages_by_number: dict[int, str]) -> float | Non
     for sentence in sentences:
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         texts = [passages_by_number[n] for n in numbers if n in passages_by_number]
-        supported += sentence_support(sentence, texts) >= SUPPORTED
+        # 'Article 5(1)(c): “…” [1]': the label before the quote says where the words are from
+        # (and, for guidance, that it is not binding); the claim is the quote.
+        quoted = _ATTRIBUTED_QUOTE.match(sentence.strip())
+        supported += sentence_support(quoted.group(1) if quoted else sentence, texts) >= SUPPORTED
     return supported / len(sentences)
 
 

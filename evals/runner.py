@@ -25,8 +25,9 @@ from desk.backends.extractive import ExtractiveBackend
 from desk.citations import resolve
 from desk.index import LoadedIndex
 from desk.retrieval import HybridRetriever
+from desk.roles import read_role
 from desk.settings import Settings
-from desk.types import Authority, Passage
+from desk.types import Authority, Passage, Role
 from evals import metrics
 from evals.dataset import Case, Dataset
 from evals.metrics import Level
@@ -76,9 +77,13 @@ class DeskConfig:
         )
         self.backend = settings.backend.name
 
-    def ask(self, question: str, history: list[tuple[str, str]], k: int) -> Answered:
-        answer = self.answerer.answer(question, conversation_id="eval", history=history)
-        ranking = self.retriever.retrieve(self.answerer.standalone(question, history), max(k, max(RECALL_KS)))
+    def ask(
+        self, question: str, history: list[tuple[str, str]], k: int, role: Role | None = None
+    ) -> Answered:
+        answer = self.answerer.answer(question, conversation_id="eval", history=history, role=role)
+        reading = read_role(question, given=role, earlier=[q for q, _ in history])
+        query = self.answerer.standalone(question, history)
+        ranking = self.answerer.retrieve(query, reading, max(k, max(RECALL_KS)))
         return Answered(
             retrieved=[[p.anchor] for p in ranking.passages],
             retrieved_labels=[p.label for p in ranking.passages],
@@ -99,7 +104,9 @@ class BaselineConfig:
         self.index = index
         self.backend = "extractive"
 
-    def ask(self, question: str, history: list[tuple[str, str]], k: int) -> Answered:
+    def ask(
+        self, question: str, history: list[tuple[str, str]], k: int, role: Role | None = None
+    ) -> Answered:
         chunks = self.baseline.retrieve(question, max(k, max(RECALL_KS)))
         # The naive pipeline answers from its own top four chunks, as such pipelines do.
         shown = chunks[:4]
@@ -142,10 +149,10 @@ def build_config(name: str, index: LoadedIndex, embedder, settings: Settings):
 def run_case(config, case: Case, k: int, known: set[str], embed: Callable[[list[str]], list]) -> CaseResult:
     history: list[tuple[str, str]] = []
     for turn in case.turns:  # earlier questions of the conversation, asked first
-        earlier = config.ask(turn, history, k)
+        earlier = config.ask(turn, history, k, case.role)
         history.append((turn, earlier.answer))
     started = time.perf_counter()
-    answered = config.ask(case.question, history, k)
+    answered = config.ask(case.question, history, k, case.role)
     latency = (time.perf_counter() - started) * 1000
     gold = [resolve(anchor, known) or anchor for anchor in case.gold_anchors]
     result = CaseResult(

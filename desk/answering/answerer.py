@@ -23,10 +23,21 @@ from desk.answering.prompt import build_prompt, rewrite_prompt
 from desk.answering.scope import other_regime
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import ExtractiveBackend
+from desk.citations import label_for
+from desk.history import asks_about_earlier, compose_changes, earlier_passages, is_earlier
+from desk.links import Links
 from desk.retrieval import HybridRetriever, Retrieval
+from desk.roles import (
+    ROLE_DUTIES,
+    ROLE_NAMES,
+    ROLE_SWITCH_ANCHOR,
+    RoleReading,
+    clarifying_question,
+    read_role,
+)
 from desk.settings import Settings
 from desk.timeline import Timeline, long_date
-from desk.types import Answer, Flag
+from desk.types import Answer, Authority, Citation, Flag, Passage, Role
 
 NOTICE = (
     "This answer is information drawn from the official texts, not legal advice. "
@@ -36,6 +47,16 @@ _FOLLOW_UP = re.compile(
     r"^(and|but|what about|how about|also|then|so|does (it|this|that)|is (it|this|that))\b", re.I
 )
 _PRONOUNS = re.compile(r"\b(it|its|this|that|these|those|they|them|such)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question made ready to answer: what was found, the prompt (None: declined), the role."""
+
+    retrieval: Retrieval
+    prompt: Prompt | None
+    reading: RoleReading
+    compared: tuple[str, ...] = ()  # provisions whose 2024 text the prompt holds too
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,7 @@ class Answerer:
         self.fallback = ExtractiveBackend(sentences=settings.answering.extractive_sentences)
         self.settings_hash = settings.fingerprint()
         self.timeline = Timeline.from_index(retriever.index)
+        self.links = Links(retriever.index)
         # CPU-bound steps (retrieval, extractive composing) take turns: under the GIL, threads
         # that all compute at once slow each other to the pace of the slowest, while taking
         # turns answers first come, first served. Waiting on an LLM happens outside the slots.
@@ -64,43 +86,68 @@ class Answerer:
         return isinstance(self.backend, ExtractiveBackend)
 
     # -- whole answers ---------------------------------------------------------------------
-    def answer(self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()) -> Answer:
+    def answer(
+        self,
+        question: str,
+        *,
+        conversation_id: str,
+        history: list[tuple[str, str]] = (),
+        role: Role | None = None,
+    ) -> Answer:
         started = time.perf_counter()
-        retrieval, prompt = self._prepare(question, list(history))
-        if prompt is None:
-            return self._declined(question, conversation_id, retrieval, started)
-        text, backend, flags = self._generate(prompt)
-        return self._finish(question, conversation_id, prompt, retrieval, text, backend, flags, started)
+        asked = self._prepare(question, list(history), role)
+        if asked.prompt is None:
+            return self._declined(question, conversation_id, asked, started)
+        text, backend, flags = self._generate(asked)
+        return self._finish(question, conversation_id, asked, text, backend, flags, started)
 
-    def _generate(self, prompt: Prompt) -> tuple[str, str, list[Flag]]:
+    def _generate(self, asked: _Asked) -> tuple[str, str, list[Flag]]:
+        prompt = asked.prompt
         if self._extractive:
             with self._cpu:
-                return self.backend.generate(prompt).text, self.backend.name, []
+                return self._extracted(asked), self.backend.name, []
         try:
             text = self.backend.generate(prompt).text
             if not check(text, prompt.passages).citations:
                 raise BackendGarbage("the backend cited no passage")
             return text, self.backend.name, []
         except BackendGarbage:
-            return self.fallback.generate(prompt).text, self.fallback.name, [Flag.BACKEND_GARBAGE]
+            return self._extracted(asked), self.fallback.name, [Flag.BACKEND_GARBAGE]
         except BackendError:
-            return self.fallback.generate(prompt).text, self.fallback.name, [Flag.BACKEND_FAILED]
+            return self._extracted(asked), self.fallback.name, [Flag.BACKEND_FAILED]
+
+    def _extracted(self, asked: _Asked) -> str:
+        """The extractive answer; for "what did it say before?", the changed sentences side by side."""
+        if asked.compared and (text := compose_changes(self.retriever.index, asked.prompt.passages)):
+            return text
+        return self.fallback.generate(asked.prompt).text
 
     # -- streamed answers --------------------------------------------------------------------
     def stream(
-        self, question: str, *, conversation_id: str, history: list[tuple[str, str]] = ()
+        self,
+        question: str,
+        *,
+        conversation_id: str,
+        history: list[tuple[str, str]] = (),
+        role: Role | None = None,
     ) -> Iterator[StreamEvent]:
         started = time.perf_counter()
-        retrieval, prompt = self._prepare(question, list(history))
+        asked = self._prepare(question, list(history), role)
+        prompt = asked.prompt
         if prompt is None:
-            answer = self._declined(question, conversation_id, retrieval, started)
+            answer = self._declined(question, conversation_id, asked, started)
             yield StreamEvent("delta", answer.text)
             yield StreamEvent("final", answer=answer)
             return
         pieces: list[str] = []
         backend, flags = self.backend.name, []
         try:
-            for piece in self.backend.stream(prompt):
+            if self._extractive:
+                with self._cpu:
+                    written = self._extracted(asked).splitlines(keepends=True)
+            else:
+                written = self.backend.stream(prompt)
+            for piece in written:
                 pieces.append(piece)
                 yield StreamEvent("delta", piece)
             if not self._extractive and not check("".join(pieces), prompt.passages).citations:
@@ -110,22 +157,32 @@ class Answerer:
             backend = self.fallback.name
             if pieces:
                 yield StreamEvent("reset")
-            pieces = [self.fallback.generate(prompt).text]
+            pieces = [self._extracted(asked)]
             yield StreamEvent("delta", pieces[0])
-        answer = self._finish(
-            question, conversation_id, prompt, retrieval, "".join(pieces), backend, flags, started
-        )
+        answer = self._finish(question, conversation_id, asked, "".join(pieces), backend, flags, started)
         yield StreamEvent("final", answer=answer)
 
     # -- shared steps ----------------------------------------------------------------------
-    def _prepare(self, question: str, history: list[tuple[str, str]]) -> tuple[Retrieval, Prompt | None]:
-        """Retrieve for the question made standalone; no prompt when the desk declines it."""
+    def _prepare(self, question: str, history: list[tuple[str, str]], role: Role | None) -> _Asked:
+        """Retrieve for the question made standalone, weighing first the duty provisions of the
+        asker's role; no prompt when the desk declines it."""
         query = self.standalone(question, history)
+        reading = read_role(question, given=role, earlier=[q for q, _ in history])
         with self._cpu:
-            retrieval = self.retriever.retrieve(query, self.settings.answering.passages)
+            retrieval = self.retrieve(query, reading, self.settings.answering.passages)
         if self._declines(question, retrieval):
-            return retrieval, None
-        return retrieval, build_prompt(query, retrieval.passages, history)
+            return _Asked(retrieval, None, reading)
+        passages, compared = retrieval.passages, []
+        if retrieval.cited and asks_about_earlier(question):
+            # "What did Article 113 say before?": the 2024 text beside the text in force.
+            earlier = earlier_passages(self.retriever.index, retrieval.cited)
+            passages = _beside(passages, earlier)
+            compared = [p.anchor for p in earlier]
+        return _Asked(retrieval, build_prompt(query, passages, history), reading, tuple(compared))
+
+    def retrieve(self, query: str, reading: RoleReading, k: int) -> Retrieval:
+        """The passages for a standalone question: its role's duty provisions weigh first."""
+        return self.retriever.retrieve(query, k, first=reading.duty_anchors(), avoid=reading.others_duties())
 
     def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """A follow-up made to stand on its own: rewritten by an LLM, or carried context."""
@@ -152,7 +209,8 @@ class Answerer:
         floor = self.settings.answering.relevance_floor
         return not retrieval.named_provision and (not retrieval.passages or retrieval.best_similarity < floor)
 
-    def _declined(self, question: str, conversation_id: str, retrieval: Retrieval, started: float) -> Answer:
+    def _declined(self, question: str, conversation_id: str, asked: _Asked, started: float) -> Answer:
+        retrieval = asked.retrieval
         texts = (
             "The official texts this desk answers from (the AI Act as amended by Regulation (EU) "
             "2026/1744, its recitals and the Commission's guidelines) do not answer this question: "
@@ -179,7 +237,8 @@ class Answerer:
             declined=True,
         )
 
-    def _finish(self, question, conversation_id, prompt, retrieval, text, backend, flags, started) -> Answer:
+    def _finish(self, question, conversation_id, asked: _Asked, text, backend, flags, started) -> Answer:
+        prompt, retrieval, reading = asked.prompt, asked.retrieval, asked.reading
         checked: CheckedText = check(text, prompt.passages, require_citations=backend != "extractive")
         flags = [*flags, *checked.flags]
         if (
@@ -197,8 +256,39 @@ class Answerer:
             backend,
             started,
         )
-        answer.notes = self._notes(checked.citations)
+        answer.citations = [self.link(citation) for citation in answer.citations]
+        answer.notes = (
+            self._role_notes(reading) + self._notes(checked.citations) + _history_notes(asked.compared)
+        )
+        answer.role = reading.role
+        if reading.needs_role and not retrieval.cited:  # a named provision says whose duty it is
+            answer.clarify = clarifying_question()
         return answer
+
+    def link(self, citation: Citation) -> Citation:
+        """The citation with what a reader may open next: the provisions its passage refers to
+        and the Article 3 definitions of the terms it uses."""
+        references, definitions = self.links.of(citation.anchor, citation.passage_id)
+        return citation.model_copy(update={"references": references, "definitions": definitions})
+
+    def _role_notes(self, reading: RoleReading) -> list[str]:
+        """Whose duties the answer gives, and when doing something makes one a provider."""
+        index = self.retriever.index
+        notes = []
+        if reading.role_switch:
+            notes.append(
+                f"{label_for(ROLE_SWITCH_ANCHOR)}: a distributor, importer, deployer or other third party "
+                "that puts its name or trademark on a high-risk AI system already on the market, makes a "
+                "substantial modification to it, or changes an AI system's intended purpose so that it "
+                "becomes high-risk, is considered its provider and takes on the provider's obligations "
+                f"under {label_for(ROLE_DUTIES[Role.PROVIDER][0])}."
+            )
+        if reading.role and reading.about_duties:
+            duties = [label_for(a) for a in ROLE_DUTIES[reading.role] if index.provision(a) is not None]
+            notes.append(
+                f"Answered for a {ROLE_NAMES[reading.role]}: its own duties are set by {', '.join(duties)}."
+            )
+        return notes
 
     def _notes(self, citations) -> list[str]:
         """When each cited provision applies (Article 113), and whether the Omnibus amended it."""
@@ -206,7 +296,7 @@ class Answerer:
         today = date.today()
         applying: dict[str, list[str]] = {}  # one note per date rule, naming every provision it covers
         amended: dict[str, list[str]] = {}
-        for citation in {c.anchor: c for c in citations}.values():
+        for citation in {c.anchor: c for c in citations if not is_earlier(c.passage_id)}.values():
             provision = index.provision(citation.anchor)
             entries = self.timeline.applying_to(citation.anchor, provision.heading_path) if provision else []
             if entries:
@@ -217,10 +307,14 @@ class Answerer:
             if citation.amended_by:
                 amended.setdefault(citation.amended_by, []).append(citation.label)
         since = long_date(date.fromisoformat(self.corpus_version))
-        return [f"{', '.join(labels)}: {rule}." for rule, labels in applying.items()] + [
-            f"{', '.join(labels)}: as amended by {act}, in force since {since}."
-            for act, labels in amended.items()
-        ]
+        return (
+            [f"{', '.join(labels)}: {rule}." for rule, labels in applying.items()]
+            + [
+                f"{', '.join(labels)}: as amended by {act}, in force since {since}."
+                for act, labels in amended.items()
+            ]
+            + _standing_notes(citations)
+        )
 
     def _answer(
         self, question, conversation_id, text, citations, passages, flags, backend, started, declined=False
@@ -240,6 +334,47 @@ class Answerer:
             notice=NOTICE,
             declined=declined,
         )
+
+
+def _standing_notes(citations: list[Citation]) -> list[str]:
+    """Where the law and texts that are not law are cited together, which is which."""
+    by_authority: dict[Authority, list[str]] = {}
+    for citation in {c.anchor: c for c in citations}.values():
+        by_authority.setdefault(citation.authority, []).append(citation.label)
+    if Authority.BINDING not in by_authority or len(by_authority) == 1:
+        return []
+    notes = [f"{', '.join(by_authority[Authority.BINDING])}: the law (binding)."]
+    if labels := by_authority.get(Authority.INTERPRETIVE):
+        notes.append(f"{', '.join(labels)}: recitals, which explain the law but do not bind.")
+    if labels := by_authority.get(Authority.GUIDANCE):
+        notes.append(
+            f"{', '.join(labels)}: Commission guidance, which is not binding; "
+            "only the Court of Justice interprets the Act authoritatively."
+        )
+    if labels := by_authority.get(Authority.POLICY):
+        notes.append(f"{', '.join(labels)}: a policy document, which sets no legal obligation.")
+    return notes
+
+
+def _beside(passages: list[Passage], earlier: list[Passage]) -> list[Passage]:
+    """Each earlier version right after the last passage of the same provision."""
+    ordered = list(passages)
+    for old in earlier:
+        same = [
+            i
+            for i, p in enumerate(ordered)
+            if p.anchor == old.anchor or p.anchor.startswith(old.anchor + ".")
+        ]
+        ordered.insert(same[-1] + 1 if same else min(1, len(ordered)), old)
+    return ordered
+
+
+def _history_notes(anchors: tuple[str, ...]) -> list[str]:
+    return [
+        f"{label_for(anchor)} before and after Regulation (EU) 2026/1744, word by word: "
+        f"/api/provisions/{anchor}/history."
+        for anchor in anchors
+    ]
 
 
 def _is_follow_up(question: str) -> bool:

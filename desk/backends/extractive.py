@@ -17,9 +17,15 @@ from functools import lru_cache
 from desk.backends.base import Generation, Prompt
 from desk.index.lexical import tokens
 from desk.settings import BackendSettings
+from desk.types import Authority
 
 _SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(‘“])|\n+")
 _MIN_WORDS = 4
+# Guidance and policy are never quoted as if they were the law.
+_STANDING = {
+    Authority.GUIDANCE: " (Commission guidance, not binding)",
+    Authority.POLICY: " (policy document, not law)",
+}
 
 
 class ExtractiveBackend:
@@ -52,8 +58,8 @@ def compose(prompt: Prompt, limit: int) -> str:
     lines = []
     for index in chosen:
         number, sentence, _words = candidates[index]
-        label = prompt.passages[number - 1].label
-        lines.append(f"{label}: “{sentence}” [{number}]")
+        passage = prompt.passages[number - 1]
+        lines.append(f"{passage.label}{_STANDING.get(passage.authority, '')}: “{sentence}” [{number}]")
     return "\n".join(lines)
 
 

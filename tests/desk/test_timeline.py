@@ -44,7 +44,10 @@ def test_an_entry_the_law_no_longer_states_is_left_out():
 
 def test_statuses_are_relative_to_the_day():
     annex_iii = next(e for e in ENTRIES if e.date == date(2027, 12, 2))
-    assert annex_iii.status(date(2026, 11, 27)) == "applies from 2 December 2027 for high-risk AI systems under Article 6(2) and Annex III"
+    assert (
+        annex_iii.status(date(2026, 11, 27))
+        == "applies from 2 December 2027 for high-risk AI systems under Article 6(2) and Annex III"
+    )
     assert annex_iii.status(date(2028, 1, 1)).startswith("applies since 2 December 2027 for high-risk")
     gpai_transition = next(e for e in ENTRIES if e.set_by == "art-111.par-3")
     assert gpai_transition.status(date(2026, 11, 27)) == "due by 2 August 2027"

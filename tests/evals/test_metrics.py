@@ -86,6 +86,17 @@ def test_faithfulness_counts_supported_sentences():
     assert metrics.faithfulness("", passages) is None
 
 
+def test_faithfulness_of_an_attributed_quote_is_that_of_the_quote():
+    passages = {
+        1: "Providers of high-risk AI systems shall keep the documentation referred to in Article 18."
+    }
+    label = "Guidelines C(2025) 5052, paragraph 9 (Commission guidance, not binding)"
+    quoted = f"{label}: “Providers of high-risk AI systems shall keep the documentation” [1]"
+    invented = f"{label}: “Providers must pay a registration fee of EUR 500” [1]"
+    assert metrics.faithfulness(quoted, passages) == 1.0
+    assert metrics.faithfulness(invented, passages) == 0.0
+
+
 def test_similarity_and_aggregates():
     a, b = np.array([1.0, 0.0]), np.array([0.6, 0.8])
     assert metrics.similarity(a, b) == pytest.approx(0.6)

@@ -1,0 +1,69 @@
+"""What a reader may open from a cited passage: the provisions it refers to, the definitions
+of the terms it uses.
+
+A passage of Article 26 speaks of "high-risk AI systems", "deployers" and "Article 72"; a
+reader who does not know what those are opens them in one click. References are those the
+parser resolved in the provision's text (ingest/references.py); terms are those Article 3
+defines, found in the passage's words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from desk.citations import label_for
+from desk.index import LoadedIndex
+from desk.types import Link, ProvisionKind
+
+_DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
+_MAX_DEFINITIONS = 8
+
+
+def defined_terms(index: LoadedIndex) -> dict[str, str]:
+    """Article 3's defined terms ('deployer', 'AI system'), lower-cased, with the anchors that
+    define them; longest first, so 'general-purpose AI model' is found before 'AI model'."""
+    terms: dict[str, str] = {}
+    for provision in index.provisions:
+        if provision.source_id != "ai-act-consolidated" or provision.parent != "art-3":
+            continue
+        if provision.kind is ProvisionKind.POINT and (found := _DEFINED_TERM.match(provision.text)):
+            terms[found.group(1).lower()] = provision.anchor
+    return dict(sorted(terms.items(), key=lambda item: -len(item[0])))
+
+
+class Links:
+    def __init__(self, index: LoadedIndex):
+        self.index = index
+        self.terms = defined_terms(index)
+        # A term, its plural, at word boundaries: "deployer" finds "deployers", not "redeployer".
+        self._patterns = [
+            (term, anchor, re.compile(rf"\b{re.escape(term)}(s|es)?\b", re.I))
+            for term, anchor in self.terms.items()
+        ]
+        self.of = lru_cache(maxsize=8192)(self._of)
+
+    def _of(self, anchor: str, passage_id: str) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+        """(references, definitions) for a cited passage."""
+        provision = self.index.provision(anchor)
+        references: dict[str, Link] = {}
+        for reference in provision.references if provision else ():
+            if reference.anchor and reference.anchor != anchor:
+                references.setdefault(
+                    reference.anchor, Link(anchor=reference.anchor, label=label_for(reference.anchor))
+                )
+        passage = self.index.passage(passage_id)
+        text = passage.text if passage else (provision.text if provision else "")
+        return tuple(references.values()), self._definitions_in(text, anchor)
+
+    def _definitions_in(self, text: str, anchor: str) -> tuple[Link, ...]:
+        found: list[Link] = []
+        for term, defined_at, pattern in self._patterns:
+            if defined_at == anchor or not pattern.search(text):
+                continue
+            found.append(Link(anchor=defined_at, label=label_for(defined_at), term=term))
+            # 'general-purpose AI model' found: its 'AI model' is not another term of this text.
+            text = pattern.sub(" ", text)
+            if len(found) >= _MAX_DEFINITIONS:
+                break
+        return tuple(found)
