@@ -1,0 +1,100 @@
+"""The review side's fixtures: a store on SQLite and on a real PostgreSQL (the contract suite of
+tests/desk/test_store.py), stored answers with each flag, staff accounts, the real index."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from desk.review.accounts import StaffAccounts
+from desk.review.decisions import ReviewDecisions
+from desk.review.queue import ReviewQueue
+from desk.settings import ReviewSettings
+from desk.store import Store
+from desk.types import Answer, Authority, Citation, Flag, Passage
+from tests.desk.test_store import postgres_url  # noqa: F401 - a fixture: one fresh database per run
+
+_TABLES = (
+    "review_audit", "review_decisions", "login_failures", "staff_sessions", "staff",
+    "feedback", "citations", "answers", "conversations",
+)  # fmt: skip
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    url = (
+        f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    store = Store(url)
+    store.migrate()
+    yield store
+    if request.param == "postgresql":
+        with store.engine.begin() as connection:
+            for table in _TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))
+    store.close()
+
+
+@pytest.fixture
+def review_settings() -> ReviewSettings:
+    return ReviewSettings(login_failures_per_user=3, login_failures_per_ip=5, login_window_s=60)
+
+
+@pytest.fixture
+def accounts(store, review_settings) -> StaffAccounts:
+    return StaffAccounts(store.engine, review_settings)
+
+
+@pytest.fixture
+def decisions(store) -> ReviewDecisions:
+    return ReviewDecisions(store.engine)
+
+
+@pytest.fixture
+def queue(store) -> ReviewQueue:
+    return ReviewQueue(store.engine)
+
+
+@pytest.fixture(scope="session")
+def index(corpus_settings):
+    """The real index of the official texts."""
+    from desk.index import LoadedIndex
+
+    return LoadedIndex.open(corpus_settings)
+
+
+def make_answer(
+    question: str = "What must deployers of high-risk AI systems do?", flags=(), **changes
+) -> Answer:
+    """An answer as the desk stores it, citing Article 26(1) with its real text."""
+    passage = Passage(
+        id="ai-act-consolidated:art-26.par-1", anchor="art-26.par-1", label="Article 26(1)",
+        source_id="ai-act-consolidated", version="2026-07-27", authority=Authority.BINDING,
+        deep_link="https://eur-lex.europa.eu/eli/reg/2024/1689/2026-07-27/eng#art_26",
+        text="Deployers of high-risk AI systems shall take appropriate technical and organisational measures …",
+    )  # fmt: skip
+    citation = Citation(
+        number=1, anchor=passage.anchor, label=passage.label, passage_id=passage.id,
+        quote=None, deep_link=passage.deep_link, authority=passage.authority, version=passage.version,
+    )  # fmt: skip
+    fields = {
+        "id": uuid.uuid4().hex, "conversation_id": uuid.uuid4().hex, "question": question,
+        "text": "Deployers shall take appropriate measures [1].", "citations": [citation],
+        "passages": [passage], "flags": list(flags), "backend": "extractive", "settings_hash": "abc123",
+        "corpus_version": "2026-07-27", "latency_ms": 12.5, "notice": "not legal advice",
+    }  # fmt: skip
+    return Answer(**(fields | changes))
+
+
+def saved(store: Store, *args, **kwargs) -> Answer:
+    answer = make_answer(*args, **kwargs)
+    store.save(answer)
+    return answer
+
+
+__all__ = ["PASSWORD", "Flag", "make_answer", "saved"]
