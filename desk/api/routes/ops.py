@@ -20,7 +20,9 @@ def health() -> dict[str, str]:
 @router.get("/-/ready")
 def ready(state: StateDep) -> JSONResponse:
     """The index, the vector store and the database all answer."""
-    checks = {"index": state.index is not None, "vector_store": False, "database": state.store.ping()}
+    if state.answerer is None:
+        state.reopen_if_due()
+    checks = {"index": state.answerer is not None, "vector_store": False, "database": state.store.ping()}
     if state.index is not None:
         try:
             checks["vector_store"] = state.index.dense.count() == state.index.manifest.passages
