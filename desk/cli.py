@@ -92,7 +92,19 @@ def serve(
 ) -> None:
     """Serve the desk's HTTP API (uvicorn) on the settings from the environment."""
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from desk.store import Store
+
+    # Migrate once here, so a database that cannot be reached fails now with its reason
+    # rather than in every worker; the workers then find the schema current.
+    store = Store(Settings().database_url)
+    try:
+        store.migrate()
+    except SQLAlchemyError as error:
+        raise_error(f"the database cannot be migrated: {getattr(error, 'orig', None) or error}")
+    finally:
+        store.close()
     uvicorn.run("desk.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
@@ -126,6 +138,45 @@ def bench_api(
     if memory is not None:
         console.print(f"server RSS after the run: {memory} MB")
     console.print_json(data={"levels": results, "server_rss_mb": memory})
+
+
+@bench_app.command("load")
+def bench_load(
+    url: list[str] = typer.Option(..., "--url", help="A running replica (loopback); repeat for several."),
+    requests: int = typer.Option(10_000, min=1, max=100_000, help="Requests in all."),
+    concurrency: int = typer.Option(16, min=1, max=256, help="Concurrent clients."),
+    max_seconds: float = typer.Option(1800, min=1, help="Stop sending after this long."),
+    database_url: str | None = typer.Option(
+        None, help="The replicas' database, to check every answer was kept (default: DESK_DATABASE_URL)."
+    ),
+) -> None:
+    """Sustained load on the chat API across replicas: throughput, p50/p95/p99, errors, and a
+    check that every answered question is in the database. Exits 1 on any error or loss."""
+    from desk.loadtest import run as run_load
+
+    try:
+        report = run_load(url, requests, concurrency, max_seconds, database_url or Settings().database_url)
+    except ValueError as error:
+        raise_error(str(error))
+    figures = report.figures
+    print_figures(
+        "desk bench load",
+        (
+            "requests",
+            "concurrency",
+            "seconds",
+            "throughput_rps",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "errors",
+            "lost",
+        ),
+        [figures],
+    )
+    console.print_json(data=figures)
+    if figures["errors"] or figures["lost"]:
+        raise typer.Exit(code=1)
 
 
 @app.command()

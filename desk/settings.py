@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
@@ -105,6 +107,39 @@ class AnsweringSettings(BaseModel):
     )
 
 
+class ReviewSettings(BaseModel):
+    """Staff review (issue 7): reuse of reviewed answers, staff sessions, login throttling."""
+
+    reuse_threshold: float = Field(
+        default=0.92,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity a question must reach with a staff-reviewed question for the "
+        "desk to serve the reviewed answer. Rephrasings score 0.92-0.99 with the packaged model; the "
+        "same question about another role (deployers vs providers) about 0.86 (tests/review/test_reuse.py).",
+    )
+    reuse_refresh_s: float = Field(
+        default=3.0,
+        ge=0.0,
+        description="How often, at most, a worker checks the database for new reviews; every worker "
+        "and replica serves a new correction within this many seconds.",
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a staff login (browser session or API token) lasts."
+    )
+    login_window_s: int = Field(
+        default=900, gt=0, description="The window, in seconds, over which failed logins are counted."
+    )
+    login_failures_per_user: int = Field(
+        default=5, ge=1, description="Failed logins to one account within the window before it is locked."
+    )
+    login_failures_per_ip: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one client address within the window before it waits.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything the desk and its ingest can be told."""
 
@@ -126,11 +161,27 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     backend: BackendSettings = Field(default_factory=BackendSettings)
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     database_url: str = Field(
         default="sqlite:///var/desk.sqlite3",
         description="Where questions, answers and citations are stored: SQLite by default, "
         "PostgreSQL with postgresql+psycopg://user@host/db.",
     )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Web sites that may embed the chat widget and call the API from their pages: "
+        "origins such as https://www.firm.example, comma-separated or a JSON list. Pages on any "
+        "other origin are refused (403); the desk's own pages always may.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+        if isinstance(value, list | tuple):
+            return [_origin(str(item)) for item in value if str(item).strip()]
+        return value
 
     @property
     def index_root(self) -> Path:
@@ -150,3 +201,11 @@ class Settings(BaseSettings):
         }
         blob = json.dumps(relevant, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def _origin(text: str) -> str:
+    """`https://www.firm.example` as a browser sends it in `Origin`: scheme, host, port, no path."""
+    parts = urlsplit(text.strip().rstrip("/").lower())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path or parts.query:
+        raise ValueError(f"{text!r} is not an origin such as https://www.firm.example (no path)")
+    return f"{parts.scheme}://{parts.netloc}"

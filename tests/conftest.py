@@ -41,8 +41,13 @@ def embedder():
     return embedder_from_settings(Settings().embedding)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 120) -> None:
-    """Poll `url` until it answers 200; fail at once if the process dies, or after `timeout`."""
+def wait_until_ready(
+    url: str, process: subprocess.Popen, what: str, timeout: float = 120, log: Path | None = None
+) -> None:
+    """Poll `url` until it answers 200; fail at once if the process dies, or after `timeout`.
+
+    `log`, the file the process writes to, is quoted in the failure.
+    """
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -51,11 +56,17 @@ def wait_until_ready(url: str, process: subprocess.Popen, what: str, timeout: fl
         except httpx.HTTPError:
             pass
         if process.poll() is not None:
-            pytest.fail(f"{what} exited with code {process.returncode}")
+            pytest.fail(f"{what} exited with code {process.returncode}{_tail(log)}")
         if time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"{what} was not ready in {timeout:.0f} s")
+            pytest.fail(f"{what} was not ready in {timeout:.0f} s{_tail(log)}")
         time.sleep(0.2)
+
+
+def _tail(log: Path | None, chars: int = 4000) -> str:
+    if log is None or not log.exists():
+        return ""
+    return "; its output ends:\n" + log.read_text(errors="replace")[-chars:]
 
 
 def free_port() -> int:
@@ -156,3 +167,61 @@ def corpus_settings(tmp_path_factory, embedder) -> Settings:
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'desk.sqlite3'}")
     ingest(settings, lambda: embedder)
     return settings
+
+
+POSTGRES_ADMIN = os.environ.get(
+    "DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database():
+    """Makes fresh databases on the machine's PostgreSQL (dropped after the run): call it for a URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"desk_test_{uuid.uuid4().hex[:8]}"
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except OperationalError as error:
+            if os.environ.get("CI"):
+                pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {error}")
+            pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}")
+        made.append(name)
+        return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+    yield make
+    with admin.connect() as connection:
+        for name in made:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`desk serve` on a free loopback port with `env` added; waits until it is ready."""
+    port = free_port()
+    with open(log, "ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", str(workers)],
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_ready(f"{url}/-/ready", process, "desk serve", log=log)
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -21,7 +21,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk.api.metrics import Metrics
-from desk.api.routes import chat, ops, passages, timeline
+from desk.api.openapi import document_problems
+from desk.api.origins import add_origin_rules
+from desk.api.routes import chat, feedback, ops, passages, timeline, widget
+from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
 from desk.index.vectors import VectorStoreUnavailable
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         store = Store(settings.database_url)
         store.migrate()
-        state = DeskState(settings=settings, store=store, metrics=Metrics())
+        state = DeskState(settings=settings, store=store, metrics=Metrics(), opener=_open_answering)
         _open_answering(state)
         app.state.desk = state
         try:
@@ -52,9 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Answers questions on the EU AI Act from the official texts, citing the provisions.",
         lifespan=lifespan,
     )
-    for router in (chat.router, passages.router, timeline.router, ops.router):
+    for router in (chat.router, passages.router, timeline.router, ops.router, feedback.router, widget.router):
         app.include_router(router)
+    install_review(app)  # staff review: /api/review (JSON) and the /review pages
+    add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
+    document_problems(app)
     return app
 
 
@@ -73,16 +79,37 @@ def _open_answering(state: DeskState) -> None:
 
     settings = state.settings
     try:
-        state.index = LoadedIndex.open(settings)
+        index = LoadedIndex.open(settings)
     except (IndexUnavailable, VectorStoreUnavailable) as error:
         state.problems.append(str(error))
         log.warning("desk starts without an index: %s", error)
         return
     embedder = embedder_from_settings(settings.embedding)
-    retriever = HybridRetriever(state.index, embedder)
-    state.answerer = Answerer(
-        retriever, get_backend(settings.backend), settings, state.index.manifest.corpus_version
+    answerer = Answerer(
+        HybridRetriever(index, embedder),
+        get_backend(settings.backend),
+        settings,
+        index.manifest.corpus_version,
     )
+    # Both at once, and only when whole: a request meanwhile sees the desk not ready, never half open.
+    state.index, state.answerer = index, answerer
+    _mark_stale_answers(state)
+
+
+def _mark_stale_answers(state: DeskState) -> None:
+    """Answers given on an earlier corpus that cite provisions it changed go to review."""
+    from desk.history import text_now
+
+    index = state.index
+    try:
+        flagged = state.store.mark_stale(index.manifest.corpus_version, lambda pid: text_now(index, pid))
+    except SQLAlchemyError as error:  # the desk still answers; the next start checks again
+        log.warning("could not check stored answers for staleness: %s", error)
+        return
+    if flagged:
+        log.info(
+            "%d stored answers cite provisions the corpus %s changed: flagged stale", flagged, index.name
+        )
 
 
 def _problem(status: int, error: str, detail: list[dict] | None = None) -> JSONResponse:

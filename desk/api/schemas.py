@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from datetime import datetime
+from typing import Literal
 
-from desk.types import Amendment, Authority, Citation, Flag, ProvisionKind
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from desk.types import Amendment, Authority, Citation, Flag, ProvisionKind, Role
 
 
 class ChatRequest(BaseModel):
@@ -17,6 +21,11 @@ class ChatRequest(BaseModel):
         default=None,
         pattern=r"^[0-9a-f]{32}$",
         description="Continue this conversation; leave out to start a new one.",
+    )
+    role: Role | None = Field(
+        default=None,
+        description="The asker's role; answers on duties then cite that role's provisions. "
+        "Leave out to let the desk recognise it from the question.",
     )
 
 
@@ -35,6 +44,13 @@ class AnswerOut(BaseModel):
     latency_ms: float
     notice: str
     notes: list[str] = Field(description="When each cited provision applies, and which were amended.")
+    role: Role | None = Field(description="The asker's role, as given or recognised from the question.")
+    clarify: str | None = Field(description="A question back to the asker, when the answer depends on it.")
+    reviewed: bool = Field(
+        default=False,
+        description="The answer staff reviewed for a near-identical question, served again (backend "
+        "`staff-review`); its citations were checked against the law as now served.",
+    )
 
 
 class ReferenceOut(BaseModel):
@@ -78,3 +94,89 @@ class Problem(BaseModel):
 
     error: str
     detail: list[dict] | None = None
+
+
+class VersionOut(BaseModel):
+    source_id: str
+    version: str = Field(description="ISO date of the text's version.")
+    text: str
+    deep_link: str
+    amendment: Amendment | None = Field(description="What the amending act did, where it marks one.")
+
+
+class ChangeOut(BaseModel):
+    op: str = Field(description="`equal`, `deleted` (only before) or `inserted` (only in force).")
+    text: str
+
+
+class ProvisionHistoryOut(BaseModel):
+    anchor: str
+    label: str
+    changed: bool
+    amended_by: str | None
+    before: VersionOut | None = Field(description="As published in the OJ (2024); null: inserted since.")
+    in_force: VersionOut | None = Field(description="The consolidated text in force.")
+    changes: list[ChangeOut] = Field(description="Word by word, from the version before to the one in force.")
+
+
+class AmendedOut(BaseModel):
+    anchor: str
+    label: str
+    amendment: Amendment | None
+    amended_by: str
+
+
+# Feedback from the widget (issue 6), read by the staff review queue (issue 7).
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape of an address; only a mail server can say it works
+COMMENT_LIMIT = 5000
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"rating": "down", "comment": "Article 26 is missing."}]},
+    )
+
+    rating: Literal["up", "down"] = Field(
+        description="A thumbs-down sends the answer to the staff review queue."
+    )
+    comment: str | None = Field(default=None, max_length=COMMENT_LIMIT, description="Kept whole, as written.")
+
+
+class FeedbackOut(BaseModel):
+    id: str
+    answer_id: str
+    rating: Literal["up", "down"]
+    comment: str | None
+    needs_review: bool = Field(description="True when the feedback put the answer in the review queue.")
+    created_at: datetime
+
+
+class ExpertRequestIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"email": "legal@firm.example", "comment": "We use it in hiring."}]},
+    )
+
+    email: str | None = Field(
+        default=None, max_length=320, description="Where the asker may be contacted; optional."
+    )
+    comment: str | None = Field(default=None, max_length=COMMENT_LIMIT, description="Kept whole, as written.")
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, email: str | None) -> str | None:
+        if email is None or not email.strip():
+            return None  # an empty field in a form means "no address"
+        if not re.fullmatch(_EMAIL, email.strip()):
+            raise ValueError("the email address is not valid (name@domain.example), or leave it out")
+        return email.strip()
+
+
+class ExpertRequestOut(BaseModel):
+    id: str
+    answer_id: str
+    status: Literal["pending", "answered"]
+    reply: str | None = Field(description="The expert's reply, once staff have written it.")
+    replied_at: datetime | None
+    created_at: datetime

@@ -42,6 +42,9 @@ class AnswerRecord(Base):
     corpus_version: Mapped[str] = mapped_column(String(32))
     latency_ms: Mapped[float] = mapped_column(Float)
     declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The corpus version the answer's citations were last checked against (see Store.mark_stale).
+    checked_corpus: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     conversation: Mapped[ConversationRecord] = relationship(back_populates="answers")
     citations: Mapped[list[CitationRecord]] = relationship(
@@ -64,3 +67,25 @@ class CitationRecord(Base):
     version: Mapped[str] = mapped_column(String(32))
     amended_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     answer: Mapped[AnswerRecord] = relationship(back_populates="citations")
+
+
+class FeedbackRecord(Base):
+    """What an asker said about an answer: a rating with a comment, or a request for a human expert.
+
+    `review_reason` is set when the feedback asks for a human look (a thumbs-down, an expert
+    request), so the staff review queue is one indexed query. Records are only ever added:
+    a later rating of the same answer is a new row, and the newest one counts.
+    """
+
+    __tablename__ = "feedback"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    answer_id: Mapped[str] = mapped_column(ForeignKey("answers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "rating" or "expert"
+    rating: Mapped[str | None] = mapped_column(String(10), nullable=True)  # "up" or "down"
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    review_reason: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)  # an expert's answer, written by staff
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

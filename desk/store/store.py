@@ -8,21 +8,27 @@ its own.
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord, now
+from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord, FeedbackRecord, now
 from desk.types import Answer, Citation, Flag
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number shared by every desk process: the key of the PostgreSQL advisory lock
+# that serialises migrations.
+_MIGRATION_LOCK_KEY = 1689_2024
 
 
 class StoreUnavailable(RuntimeError):
@@ -37,6 +43,30 @@ class Turn:
     citations: list[Citation]
     flags: list[Flag]
     created_at: str
+
+
+# Why feedback asks for a human look; the staff review queue reads these from `feedback.review_reason`.
+REVIEW_THUMBS_DOWN = "thumbs_down"
+REVIEW_EXPERT_REQUEST = "expert_request"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A rating or an expert request, as stored."""
+
+    id: str
+    answer_id: str
+    kind: str
+    rating: str | None
+    comment: str | None
+    email: str | None
+    review_reason: str | None
+    reply: str | None
+    replied_at: datetime | None
+    created_at: datetime
+
+
+_NO_FEEDBACK = {"rating": None, "comment": None, "email": None, "reply": None, "replied_at": None}
 
 
 class Store:
@@ -55,9 +85,23 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
+        # Every worker and replica migrates as it starts; unserialised, two of them meet an
+        # empty database together and the second dies on "table already exists".
+        with self._migration_lock(), self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Held until this transaction ends; the others wait, then find nothing to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def _migration_lock(self):
+        """A file lock beside a SQLite database file; PostgreSQL locks inside its transaction."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return nullcontext()
+        from filelock import FileLock
+
+        return FileLock(f"{database}.migrate.lock", timeout=120)
 
     def ping(self) -> bool:
         try:
@@ -81,7 +125,7 @@ class Store:
                 if answer.citations:
                     connection.execute(
                         CitationRecord.__table__.insert(),
-                        [{"answer_id": answer.id, **c.model_dump(mode="json")} for c in answer.citations],
+                        [{"answer_id": answer.id, **_citation_row(c)} for c in answer.citations],
                     )
         except SQLAlchemyError as error:
             raise StoreUnavailable(f"could not store the answer: {type(error).__name__}") from error
@@ -110,9 +154,94 @@ class Store:
             statement = select(AnswerRecord).where(AnswerRecord.id == answer_id)
             return session.scalars(statement.options(selectinload(AnswerRecord.citations))).first()
 
+    def mark_stale(
+        self, corpus_version: str, reads_now: Callable[[str], str | None], batch: int = 500
+    ) -> int:
+        """Flag `stale` the answers given on an earlier corpus whose cited passages read
+        differently in the corpus of `corpus_version` (`reads_now(passage_id)`: the passage's
+        text now, None when it is gone). Each answer is checked once per corpus version, so
+        every worker may run this as it starts. Returns how many were newly flagged."""
+        flagged = 0
+        pending = or_(AnswerRecord.checked_corpus.is_(None), AnswerRecord.checked_corpus != corpus_version)
+        while True:
+            with self._write_lock, self._sessions.begin() as session:
+                records = session.scalars(
+                    select(AnswerRecord)
+                    .where(pending)
+                    .options(selectinload(AnswerRecord.citations))
+                    .limit(batch)
+                ).all()
+                for record in records:
+                    record.checked_corpus = corpus_version
+                    if Flag.STALE.value in record.flags or not _reads_differently(record, reads_now):
+                        continue
+                    record.flags = [*record.flags, Flag.STALE.value]
+                    flagged += 1
+            if len(records) < batch:
+                return flagged
+
     def count_answers(self) -> int:
         with self._sessions() as session:
             return session.query(AnswerRecord).count()
+
+    def add_feedback(self, answer_id: str, rating: str, comment: str | None = None) -> Feedback | None:
+        """Record a rating ("up" or "down"); a thumbs-down asks for review. None: no such answer."""
+        reason = REVIEW_THUMBS_DOWN if rating == "down" else None
+        return self._add_feedback(
+            answer_id, kind="rating", rating=rating, comment=comment, review_reason=reason
+        )
+
+    def add_expert_request(
+        self, answer_id: str, email: str | None = None, comment: str | None = None
+    ) -> Feedback | None:
+        """Ask a human expert about an answer (its question and passages are stored with it)."""
+        return self._add_feedback(
+            answer_id, kind="expert", email=email, comment=comment, review_reason=REVIEW_EXPERT_REQUEST
+        )
+
+    def _add_feedback(self, answer_id: str, **fields) -> Feedback | None:
+        row = {"id": uuid.uuid4().hex, "answer_id": answer_id, "created_at": now()} | _NO_FEEDBACK | fields
+        try:
+            with self._write_lock, self.engine.begin() as connection:
+                known = select(AnswerRecord.id).where(AnswerRecord.id == answer_id)
+                if connection.execute(known).first() is None:
+                    return None
+                connection.execute(FeedbackRecord.__table__.insert(), row)
+        except SQLAlchemyError as error:
+            raise StoreUnavailable(f"could not store the feedback: {type(error).__name__}") from error
+        return Feedback(**row)
+
+    def feedback(self, answer_id: str) -> list[Feedback]:
+        """Everything askers said about an answer, oldest first."""
+        statement = select(FeedbackRecord).where(FeedbackRecord.answer_id == answer_id)
+        return self._feedback_rows(statement)
+
+    def expert_request(self, answer_id: str) -> Feedback | None:
+        """The newest request for a human expert on an answer, with the reply once staff write one."""
+        statement = select(FeedbackRecord).where(
+            FeedbackRecord.answer_id == answer_id, FeedbackRecord.kind == "expert"
+        )
+        found = self._feedback_rows(statement)
+        return found[-1] if found else None
+
+    def review_requests(self) -> list[Feedback]:
+        """Feedback that asks for a human look (thumbs-down, expert requests), oldest first."""
+        return self._feedback_rows(select(FeedbackRecord).where(FeedbackRecord.review_reason.is_not(None)))
+
+    def reply_to_expert_request(self, request_id: str, reply: str) -> Feedback | None:
+        """Store an expert's reply for the asker to read; None if there is no such request."""
+        with self._write_lock, self._sessions.begin() as session:
+            record = session.get(FeedbackRecord, request_id)
+            if record is None or record.kind != "expert":
+                return None
+            record.reply, record.replied_at = reply, now()
+            session.flush()
+            return _feedback(record)
+
+    def _feedback_rows(self, statement) -> list[Feedback]:
+        ordered = statement.order_by(FeedbackRecord.created_at, FeedbackRecord.id)
+        with self._sessions() as session:
+            return [_feedback(record) for record in session.scalars(ordered)]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -157,8 +286,24 @@ def _answer_row(answer: Answer) -> dict:
         "corpus_version": answer.corpus_version,
         "latency_ms": answer.latency_ms,
         "declined": answer.declined,
+        "role": answer.role.value if answer.role else None,
+        "checked_corpus": answer.corpus_version,
         "created_at": now(),
     }
+
+
+# What a citation row keeps; its links (references, definitions) are read from the index again.
+_CITATION_COLUMNS = tuple(name for name in Citation.model_fields if name not in {"references", "definitions"})
+
+
+def _reads_differently(record: AnswerRecord, reads_now: Callable[[str], str | None]) -> bool:
+    """A cited passage is gone, or its text is not what the answer was given on."""
+    seen = {p["id"]: p.get("text") for p in record.passages}
+    return any(reads_now(c.passage_id) != seen.get(c.passage_id) for c in record.citations)
+
+
+def _citation_row(citation: Citation) -> dict:
+    return citation.model_dump(mode="json", include=set(_CITATION_COLUMNS))
 
 
 def _turn(record: AnswerRecord) -> Turn:
@@ -167,9 +312,16 @@ def _turn(record: AnswerRecord) -> Turn:
         question=record.question,
         answer=record.text,
         citations=[
-            Citation.model_validate({k: getattr(c, k) for k in Citation.model_fields})
-            for c in record.citations
+            Citation.model_validate({k: getattr(c, k) for k in _CITATION_COLUMNS}) for c in record.citations
         ],
         flags=[Flag(flag) for flag in record.flags],
         created_at=record.created_at.isoformat(),
     )
+
+
+def _feedback(record: FeedbackRecord) -> Feedback:
+    values = {name: getattr(record, name) for name in Feedback.__dataclass_fields__}
+    for moment in ("created_at", "replied_at"):  # SQLite gives back the UTC time without its zone
+        if values[moment] is not None and values[moment].tzinfo is None:
+            values[moment] = values[moment].replace(tzinfo=UTC)
+    return Feedback(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import uuid
 
@@ -77,6 +78,42 @@ def test_migrations_are_idempotent(store):
     assert store.ping()
 
 
+def _migrate(url: str) -> None:
+    Store(url).migrate()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path):
+    """A database no process has touched yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    admin_url = request.getfixturevalue("postgres_url")
+    name = f"desk_fresh_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_workers_starting_together_migrate_one_fresh_database(fresh_database_url):
+    # Each worker of `desk serve` (and each replica) migrates as it starts.
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_migrate, args=(fresh_database_url,)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    store = Store(fresh_database_url)
+    store.save(_answer("c-after-race"))
+    assert len(store.turns("c-after-race")) == 1
+    store.close()
+
+
 def test_a_saved_answer_reads_back_whole(store):
     conversation = uuid.uuid4().hex
     answer = _answer(conversation)
@@ -106,3 +143,23 @@ def test_unicode_and_long_text_survive(store):
     text_ = "‘Anbieter’ – «fournisseur» – 提供者 " * 500
     store.save(_answer(conversation, question=text_, text=text_))
     assert store.turns(conversation)[0].question == text_
+
+
+def test_answers_citing_a_changed_provision_are_marked_stale_once(store):
+    answer = _answer("c-stale")
+    store.save(answer)
+    cited_text = answer.passages[0].text
+    # The corpus the answer was given on: nothing to check.
+    assert store.mark_stale("2026-07-27", lambda _pid: "anything") == 0
+    # A newer corpus in which the cited passage reads the same: not stale.
+    assert store.mark_stale("2027-01-15", lambda _pid: cited_text) == 0
+    # A newer one that changed it: stale, once, however many workers check.
+    assert store.mark_stale("2027-06-01", lambda _pid: cited_text + " As amended.") == 1
+    assert store.mark_stale("2027-06-01", lambda _pid: None) == 0
+    assert "stale" in store.answer(answer.id).flags
+    # A passage the newer corpus no longer has counts as changed.
+    gone = _answer("c-gone")
+    store.save(gone)
+    assert (
+        store.mark_stale("2027-09-01", lambda pid: None if pid == gone.citations[0].passage_id else "x") == 1
+    )

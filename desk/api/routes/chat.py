@@ -10,9 +10,12 @@ from datetime import date
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response, StreamingResponse
 
+from desk.answering.answerer import StreamEvent
 from desk.api.schemas import AnswerOut, ChatRequest, ConversationOut, Problem, TurnOut
 from desk.api.state import DeskState, StateDep
-from desk.types import Answer
+from desk.review.reuse import STAFF_REVIEW
+from desk.review.services import ReviewedDep
+from desk.types import Answer, Role
 
 router = APIRouter(prefix="/api", tags=["chat"])
 _ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
@@ -26,7 +29,11 @@ def law_as_of(version: str) -> str:
 
 
 def answer_out(answer: Answer) -> AnswerOut:
-    return AnswerOut(**answer.model_dump(exclude={"passages"}), law_as_of=law_as_of(answer.corpus_version))
+    return AnswerOut(
+        **answer.model_dump(exclude={"passages"}),
+        law_as_of=law_as_of(answer.corpus_version),
+        reviewed=answer.backend == STAFF_REVIEW,
+    )
 
 
 def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tuple[str, str]]]:
@@ -49,10 +56,13 @@ def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tup
 
 
 @router.post("/chat", response_model=AnswerOut, responses=_ERRORS)
-def chat(request: ChatRequest, state: StateDep) -> Response:
+def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Response:
     """Answer a question from the official texts, citing the provisions."""
     question, conversation_id, history = _prepare(state, request)
-    answer = state.require_answerer().answer(question, conversation_id=conversation_id, history=history)
+    answer = _reviewed(reviewed, question, conversation_id, history, request.role)
+    answer = answer or state.require_answerer().answer(
+        question, conversation_id=conversation_id, history=history, role=request.role
+    )
     state.store.save(answer)
     state.metrics.observe(answer)
     # Serialised once, here: the AnswerOut is built from checked types, validating it again
@@ -64,23 +74,29 @@ def chat(request: ChatRequest, state: StateDep) -> Response:
     "/chat/stream",
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}, **_ERRORS},
 )
-def chat_stream(request: ChatRequest, state: StateDep) -> StreamingResponse:
+def chat_stream(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> StreamingResponse:
     """The answer as it is written: `meta`, then `delta` events (text), `reset` if the backend
     failed mid-way and the fallback starts over, then `final` with the checked answer."""
     question, conversation_id, history = _prepare(state, request)
     return StreamingResponse(
-        _events(state, question, conversation_id, history),
+        _events(state, question, conversation_id, history, request.role, reviewed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-def _events(state: DeskState, question: str, conversation_id: str, history) -> Iterator[str]:
+def _events(
+    state: DeskState, question: str, conversation_id: str, history, role: Role | None, reviewed=None
+) -> Iterator[str]:
     yield _sse("meta", {"conversation_id": conversation_id})
     try:
-        for event in state.require_answerer().stream(
-            question, conversation_id=conversation_id, history=history
-        ):
+        if (answer := _reviewed(reviewed, question, conversation_id, history, role)) is not None:
+            events = [StreamEvent("delta", answer.text), StreamEvent("final", answer=answer)]
+        else:
+            events = state.require_answerer().stream(
+                question, conversation_id=conversation_id, history=history, role=role
+            )
+        for event in events:
             if event.kind == "final":
                 state.store.save(event.answer)
                 state.metrics.observe(event.answer)
@@ -89,6 +105,13 @@ def _events(state: DeskState, question: str, conversation_id: str, history) -> I
                 yield _sse(event.kind, {"text": event.text})
     except Exception as error:  # the stream has begun: report in-band, never a bare disconnect
         yield _sse("error", {"error": f"the answer failed: {type(error).__name__}; please retry"})
+
+
+def _reviewed(reviewed, question, conversation_id, history, role: Role | None) -> Answer | None:
+    """Staff's reviewed answer when the question is a near-duplicate of a reviewed one (issue 7)."""
+    if reviewed is None:
+        return None
+    return reviewed.answer_for(question, conversation_id=conversation_id, role=role, history=history)
 
 
 def _sse(event: str, data: dict) -> str:
@@ -101,4 +124,9 @@ def conversation(conversation_id: str, state: StateDep) -> ConversationOut:
     turns = state.store.turns(conversation_id)
     if turns is None:
         raise HTTPException(404, f"no conversation {conversation_id}")
-    return ConversationOut(id=conversation_id, turns=[TurnOut(**vars(turn)) for turn in turns])
+    # Stored citations keep what was cited; what they link to is read from the index again.
+    link = state.answerer.link if state.answerer else (lambda citation: citation)
+    return ConversationOut(
+        id=conversation_id,
+        turns=[TurnOut(**{**vars(turn), "citations": [link(c) for c in turn.citations]}) for turn in turns],
+    )
