@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= Which AI practices are prohibited?
 
-.PHONY: install run ask test lint bench
+.PHONY: install run ask test lint bench chromium
 
 install: $(VENV)/.installed
 
@@ -28,8 +28,16 @@ ask: install
 	$(BIN)/desk ingest
 	$(BIN)/desk ask "$(QUESTION)"
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
+
+# The browser tests (widget, review pages) drive Debian's chromium through Playwright;
+# `playwright install` would download a browser, which this setup never does.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  as_root=""; if [ "$$(id -u)" -ne 0 ]; then as_root="sudo"; fi; \
+	  $$as_root apt-get update && $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 lint: install
 	$(BIN)/ruff check desk ingest evals tests

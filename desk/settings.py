@@ -107,6 +107,19 @@ class AnsweringSettings(BaseModel):
     )
 
 
+class RateLimitSettings(BaseModel):
+    """Requests per client on the routes that cost work (questions, feedback), shared by all replicas."""
+
+    requests: int = Field(
+        default=30, ge=0, description="Requests a client may make per window; 0 turns the limit off."
+    )
+    window_s: int = Field(default=60, ge=1, description="The window, in seconds.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of proxies in front of the desk whose X-Forwarded-For names the client.",
+    )
+
+
 class ReviewSettings(BaseModel):
     """Staff review (issue 7): reuse of reviewed answers, staff sessions, login throttling."""
 
@@ -162,6 +175,7 @@ class Settings(BaseSettings):
     backend: BackendSettings = Field(default_factory=BackendSettings)
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     database_url: str = Field(
         default="sqlite:///var/desk.sqlite3",
         description="Where questions, answers and citations are stored: SQLite by default, "

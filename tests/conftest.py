@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desk.settings import SHARED_CORPUS, ChunkingSettings, CorpusSettings, Settings
+from desk.settings import SHARED_CORPUS, ChunkingSettings, CorpusSettings, RateLimitSettings, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -164,7 +164,12 @@ def corpus_settings(tmp_path_factory, embedder) -> Settings:
     # DESK_TEST_CORPUS_DATA keeps the index between runs while developing (ingest is then a no-op).
     kept = os.environ.get("DESK_TEST_CORPUS_DATA")
     folder = Path(kept) if kept else tmp_path_factory.mktemp("corpus-index")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'desk.sqlite3'}")
+    # The rate limit is off for the tests' own many requests; tests/desk/test_rate_limit.py turns it on.
+    settings = Settings(
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'desk.sqlite3'}",
+        rate_limit=RateLimitSettings(requests=0),
+    )
     ingest(settings, lambda: embedder)
     return settings
 
@@ -205,12 +210,13 @@ def new_postgres_database():
 
 
 def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """`desk serve` on a free loopback port with `env` added; waits until it is ready."""
+    """`desk serve` on a free loopback port with `env` added (rate limit off unless `env` sets
+    one); waits until it is ready."""
     port = free_port()
     with open(log, "ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", str(workers)],
-            env={**os.environ, **env},
+            env={**os.environ, "DESK_RATE_LIMIT__REQUESTS": "0", **env},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

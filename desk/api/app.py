@@ -28,6 +28,7 @@ from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
 from desk.index.vectors import VectorStoreUnavailable
+from desk.ratelimit import RateLimiter
 from desk.settings import Settings
 from desk.store import Store, StoreUnavailable
 
@@ -41,7 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         store = Store(settings.database_url)
         store.migrate()
-        state = DeskState(settings=settings, store=store, metrics=Metrics(), opener=_open_answering)
+        state = DeskState(
+            settings=settings,
+            store=store,
+            metrics=Metrics(),
+            opener=_open_answering,
+            rate_limiter=RateLimiter(store.engine, settings.rate_limit),
+        )
         _open_answering(state)
         app.state.desk = state
         try:
@@ -134,7 +141,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return _problem(error.status_code, str(error.detail))
+        response = _problem(error.status_code, str(error.detail))
+        response.headers.update(error.headers or {})  # Retry-After of a 429, for one
+        return response
 
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(VectorStoreUnavailable)

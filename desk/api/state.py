@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from desk.answering.answerer import Answerer
 from desk.api.metrics import Metrics
 from desk.index import LoadedIndex
+from desk.ratelimit import RateLimiter
 from desk.settings import Settings
 from desk.store import Store
 
@@ -29,6 +30,7 @@ class DeskState:
     index: LoadedIndex | None = None
     answerer: Answerer | None = None
     problems: list[str] = field(default_factory=list)
+    rate_limiter: RateLimiter | None = None
     # Opens the index and builds the answerer; tried again on demand when it failed (the
     # Chroma server was down as the desk started), so the desk recovers without a restart.
     opener: Callable[[DeskState], None] | None = None

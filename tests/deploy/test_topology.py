@@ -46,6 +46,7 @@ def topology(tmp_path_factory, new_postgres_database):
     chroma = _chroma(root / "chroma", chroma_port, root / "chroma.log")
     env = {
         "DESK_DATA_DIR": str(root / "data"),
+        "DESK_RATE_LIMIT__REQUESTS": "0",  # the test's own requests are not a flood
         "DESK_CHROMA_URL": f"http://127.0.0.1:{chroma_port}",
         "DESK_DATABASE_URL": new_postgres_database(),
         "DESK_CORPUS__SOURCES_FILE": str(corpus / "sources.toml"),

@@ -54,6 +54,7 @@ def desk_url(corpus_settings, tmp_path_factory):
     env = {
         **os.environ,
         "DESK_DATA_DIR": str(corpus_settings.data_dir),
+        "DESK_RATE_LIMIT__REQUESTS": "0",  # the test's own requests are not a flood
         "DESK_DATABASE_URL": database_url,
         "DESK_REVIEW__REUSE_REFRESH_S": "0",
     }

@@ -13,12 +13,13 @@ from fastapi.responses import Response, StreamingResponse
 from desk.answering.answerer import StreamEvent
 from desk.api.schemas import AnswerOut, ChatRequest, ConversationOut, Problem, TurnOut
 from desk.api.state import DeskState, StateDep
+from desk.ratelimit import RateLimit
 from desk.review.reuse import STAFF_REVIEW
 from desk.review.services import ReviewedDep
 from desk.types import Answer, Role
 
 router = APIRouter(prefix="/api", tags=["chat"])
-_ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
+_ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}}
 
 
 def law_as_of(version: str) -> str:
@@ -55,7 +56,7 @@ def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tup
     return question, request.conversation_id, [(t.question, t.answer) for t in turns]
 
 
-@router.post("/chat", response_model=AnswerOut, responses=_ERRORS)
+@router.post("/chat", response_model=AnswerOut, responses=_ERRORS, dependencies=[RateLimit])
 def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Response:
     """Answer a question from the official texts, citing the provisions."""
     question, conversation_id, history = _prepare(state, request)
@@ -73,6 +74,7 @@ def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Respon
 @router.post(
     "/chat/stream",
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}, **_ERRORS},
+    dependencies=[RateLimit],
 )
 def chat_stream(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> StreamingResponse:
     """The answer as it is written: `meta`, then `delta` events (text), `reset` if the backend

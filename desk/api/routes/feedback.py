@@ -8,13 +8,20 @@ from fastapi import APIRouter, HTTPException
 
 from desk.api.schemas import ExpertRequestIn, ExpertRequestOut, FeedbackIn, FeedbackOut, Problem
 from desk.api.state import StateDep
+from desk.ratelimit import RateLimit
 from desk.store.store import Feedback
 
 router = APIRouter(prefix="/api/answers", tags=["feedback"])
-_ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
+_ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}}
 
 
-@router.post("/{answer_id}/feedback", status_code=201, response_model=FeedbackOut, responses=_ERRORS)
+@router.post(
+    "/{answer_id}/feedback",
+    status_code=201,
+    response_model=FeedbackOut,
+    responses=_ERRORS,
+    dependencies=[RateLimit],
+)
 def rate(answer_id: str, feedback: FeedbackIn, state: StateDep) -> FeedbackOut:
     """Rate an answer; a thumbs-down sends it to the staff review queue. Every rating is kept,
     and the newest one of an answer counts."""
@@ -29,7 +36,13 @@ def rate(answer_id: str, feedback: FeedbackIn, state: StateDep) -> FeedbackOut:
     )
 
 
-@router.post("/{answer_id}/expert", status_code=201, response_model=ExpertRequestOut, responses=_ERRORS)
+@router.post(
+    "/{answer_id}/expert",
+    status_code=201,
+    response_model=ExpertRequestOut,
+    responses=_ERRORS,
+    dependencies=[RateLimit],
+)
 def ask_an_expert(answer_id: str, request: ExpertRequestIn, state: StateDep) -> ExpertRequestOut:
     """Ask a human expert about an answer; the reply can be read here once staff write it."""
     return _expert_out(
