@@ -99,6 +99,12 @@ class AnsweringSettings(BaseModel):
         default=0.48, description="Below this best similarity an answer is flagged for review."
     )
     max_question_chars: int = Field(default=2000, description="Longer questions are refused (422).")
+    max_turns: int = Field(
+        default=200, ge=1, description="Questions one conversation may hold; then a new one is needed (422)."
+    )
+    context_turns: int = Field(
+        default=6, ge=0, description="Earlier turns of a conversation a follow-up is read with."
+    )
     extractive_sentences: int = Field(default=4, description="Sentences the extractive backend quotes.")
     cpu_slots: int = Field(
         default=1,
@@ -176,6 +182,9 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    max_body_bytes: int = Field(
+        default=65_536, ge=1024, description="Larger request bodies are refused (413) before they are read."
+    )
     database_url: str = Field(
         default="sqlite:///var/desk.sqlite3",
         description="Where questions, answers and citations are stored: SQLite by default, "

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from desk.api.limits import BodyLimit
 from desk.api.metrics import Metrics
 from desk.api.openapi import document_problems
 from desk.api.origins import add_origin_rules
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
     document_problems(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: before any read
     return app
 
 
@@ -139,8 +142,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{d['field'] or 'body'}: {d['message']}" for d in detail)
         return _problem(422, f"invalid request: {summary}", detail)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+    # Starlette's class: FastAPI's own is a subclass, and Starlette raises its own for an
+    # unknown route (404), a wrong method (405) or a body it cannot parse (400).
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         response = _problem(error.status_code, str(error.detail))
         response.headers.update(error.headers or {})  # Retry-After of a 429, for one
         return response

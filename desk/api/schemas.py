@@ -8,10 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from desk.api.inputs import Input
 from desk.types import Amendment, Authority, Citation, Flag, ProvisionKind, Role
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(Input):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"question": "Is our CV-screening tool high-risk?"}]}
     )
@@ -131,7 +132,7 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape of an address; only a mail s
 COMMENT_LIMIT = 5000
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"rating": "down", "comment": "Article 26 is missing."}]},
@@ -152,7 +153,7 @@ class FeedbackOut(BaseModel):
     created_at: datetime
 
 
-class ExpertRequestIn(BaseModel):
+class ExpertRequestIn(Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"email": "legal@firm.example", "comment": "We use it in hiring."}]},

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from desk.api.inputs import Input
 from desk.store.store import REVIEW_EXPERT_REQUEST, REVIEW_THUMBS_DOWN
 from desk.types import Flag
 
@@ -104,7 +105,7 @@ class ReviewItem(BaseModel):
 
 
 # -- input -------------------------------------------------------------------------------------
-class _Input(BaseModel):
+class _Input(Input):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, or_, select, text
+from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
@@ -148,6 +148,26 @@ class Store:
             if conversation is None:
                 return None
             return [_turn(record) for record in conversation.answers]
+
+    def recent_turns(self, conversation_id: str, last: int) -> tuple[list[Turn], int] | None:
+        """The `last` turns of a conversation, in order, and how many it has in all; None if
+        there is no such conversation. Reads only those turns, however long it is."""
+        with self._sessions() as session:
+            if session.get(ConversationRecord, conversation_id) is None:
+                return None
+            total = session.scalar(
+                select(func.count())
+                .select_from(AnswerRecord)
+                .where(AnswerRecord.conversation_id == conversation_id)
+            )
+            newest = session.scalars(
+                select(AnswerRecord)
+                .where(AnswerRecord.conversation_id == conversation_id)
+                .order_by(AnswerRecord.created_at.desc())
+                .limit(last)
+                .options(selectinload(AnswerRecord.citations))
+            ).all()
+            return [_turn(record) for record in reversed(newest)], total
 
     def answer(self, answer_id: str) -> AnswerRecord | None:
         with self._sessions() as session:

@@ -48,10 +48,18 @@ def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tup
     state.require_answerer()
     if request.conversation_id is None:
         return question, uuid.uuid4().hex, []
-    turns = state.store.turns(request.conversation_id)
-    if turns is None:
+    answering = state.settings.answering
+    found = state.store.recent_turns(request.conversation_id, answering.context_turns)
+    if found is None:
         raise HTTPException(
             404, f"no conversation {request.conversation_id}: leave conversation_id out to start one"
+        )
+    turns, total = found
+    if total >= answering.max_turns:
+        raise HTTPException(
+            422,
+            f"this conversation has reached {answering.max_turns} questions: "
+            "leave conversation_id out to start a new one",
         )
     return question, request.conversation_id, [(t.question, t.answer) for t in turns]
 
