@@ -94,18 +94,27 @@ def serve(
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
+    from desk.api.logs import log_config
     from desk.store import Store
 
     # Migrate once here, so a database that cannot be reached fails now with its reason
     # rather than in every worker; the workers then find the schema current.
-    store = Store(Settings().database_url)
+    settings = Settings()
+    store = Store(settings.database_url)
     try:
         store.migrate()
     except SQLAlchemyError as error:
         raise_error(f"the database cannot be migrated: {getattr(error, 'orig', None) or error}")
     finally:
         store.close()
-    uvicorn.run("desk.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "desk.api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(json_lines=settings.log_format == "json", level=settings.log_level),
+    )
 
 
 bench_app = typer.Typer(help="Benchmarks that print figures (speed and memory targets are checked here).")

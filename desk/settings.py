@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
@@ -182,6 +182,15 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    frame_ancestors: list[str] = Field(
+        default_factory=list,
+        description="Sites that may show the desk's pages in a frame (CSP frame-ancestors); none by "
+        "default. The widget needs none: it is a script, not a frame.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`desk serve` logs one JSON object per line, or plain text."
+    )
+    log_level: str = Field(default="INFO", description="The least severe log level written.")
     max_body_bytes: int = Field(
         default=65_536, ge=1024, description="Larger request bodies are refused (413) before they are read."
     )

@@ -194,3 +194,6 @@ class Answer(BaseModel):
     clarify: str | None = Field(
         default=None, description="A question back to the asker, when the answer depends on it."
     )
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="Milliseconds spent per step: retrieval, generation."
+    )

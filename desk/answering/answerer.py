@@ -10,6 +10,7 @@ the extractive backend answers instead and the answer is flagged for review.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -39,6 +40,8 @@ from desk.settings import Settings
 from desk.timeline import Timeline, long_date
 from desk.types import Answer, Authority, Citation, Flag, Passage, Role
 
+log = logging.getLogger("desk.answering")
+
 NOTICE = (
     "This answer is information drawn from the official texts, not legal advice. "
     "Check the cited provisions before you rely on them."
@@ -57,6 +60,7 @@ class _Asked:
     prompt: Prompt | None
     reading: RoleReading
     compared: tuple[str, ...] = ()  # provisions whose 2024 text the prompt holds too
+    retrieval_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,12 @@ class Answerer:
         asked = self._prepare(question, list(history), role)
         if asked.prompt is None:
             return self._declined(question, conversation_id, asked, started)
+        generating = time.perf_counter()
         text, backend, flags = self._generate(asked)
-        return self._finish(question, conversation_id, asked, text, backend, flags, started)
+        generation_ms = round((time.perf_counter() - generating) * 1000, 1)
+        answer = self._finish(question, conversation_id, asked, text, backend, flags, started)
+        answer.timings_ms["generation"] = generation_ms
+        return answer
 
     def _generate(self, asked: _Asked) -> tuple[str, str, list[Flag]]:
         prompt = asked.prompt
@@ -111,9 +119,13 @@ class Answerer:
             if not check(text, prompt.passages).citations:
                 raise BackendGarbage("the backend cited no passage")
             return text, self.backend.name, []
-        except BackendGarbage:
+        except BackendGarbage as error:
+            log.warning(
+                "backend answered with nothing usable; extractive fallback", extra={"reason": str(error)}
+            )
             return self._extracted(asked), self.fallback.name, [Flag.BACKEND_GARBAGE]
-        except BackendError:
+        except BackendError as error:
+            log.warning("backend failed; extractive fallback", extra={"reason": str(error)})
             return self._extracted(asked), self.fallback.name, [Flag.BACKEND_FAILED]
 
     def _extracted(self, asked: _Asked) -> str:
@@ -169,16 +181,28 @@ class Answerer:
         query = self.standalone(question, history)
         reading = read_role(question, given=role, earlier=[q for q, _ in history])
         with self._cpu:
+            started = time.perf_counter()
             retrieval = self.retrieve(query, reading, self.settings.answering.passages)
+            retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
+        found = {"passages": len(retrieval.passages), "best_similarity": round(retrieval.best_similarity, 3)}
+        log.info(
+            "retrieved", extra={**found, "cited": retrieval.cited, "role": reading.role, "ms": retrieval_ms}
+        )
         if self._declines(question, retrieval):
-            return _Asked(retrieval, None, reading)
+            return _Asked(retrieval, None, reading, retrieval_ms=retrieval_ms)
         passages, compared = retrieval.passages, []
         if retrieval.cited and asks_about_earlier(question):
             # "What did Article 113 say before?": the 2024 text beside the text in force.
             earlier = earlier_passages(self.retriever.index, retrieval.cited)
             passages = _beside(passages, earlier)
             compared = [p.anchor for p in earlier]
-        return _Asked(retrieval, build_prompt(query, passages, history), reading, tuple(compared))
+        return _Asked(
+            retrieval,
+            build_prompt(query, passages, history),
+            reading,
+            tuple(compared),
+            retrieval_ms=retrieval_ms,
+        )
 
     def retrieve(self, query: str, reading: RoleReading, k: int) -> Retrieval:
         """The passages for a standalone question: its role's duty provisions weigh first."""
@@ -261,6 +285,15 @@ class Answerer:
             self._role_notes(reading) + self._notes(checked.citations) + _history_notes(asked.compared)
         )
         answer.role = reading.role
+        answer.timings_ms = {"retrieval": asked.retrieval_ms}
+        log.info(
+            "answered",
+            extra={
+                "backend": backend,
+                "flags": [f.value for f in answer.flags],
+                "citations": len(answer.citations),
+            },
+        )
         if reading.needs_role and not retrieval.cited:  # a named provision says whose duty it is
             answer.clarify = clarifying_question()
         return answer

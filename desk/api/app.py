@@ -21,7 +21,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from desk.api.headers import SecurityHeaders
 from desk.api.limits import BodyLimit
+from desk.api.logs import RequestLog
 from desk.api.metrics import Metrics
 from desk.api.openapi import document_problems
 from desk.api.origins import add_origin_rules
@@ -39,6 +41,7 @@ log = logging.getLogger("desk")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -47,10 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = DeskState(
             settings=settings,
             store=store,
-            metrics=Metrics(),
+            metrics=metrics,
             opener=_open_answering,
             rate_limiter=RateLimiter(store.engine, settings.rate_limit),
         )
+        metrics.count_backlog_with(lambda: _backlog(store))
         _open_answering(state)
         app.state.desk = state
         try:
@@ -70,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
     document_problems(app)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(RequestLog, observe=metrics.request)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: before any read
     return app
 
@@ -104,6 +110,16 @@ def _open_answering(state: DeskState) -> None:
     # Both at once, and only when whole: a request meanwhile sees the desk not ready, never half open.
     state.index, state.answerer = index, answerer
     _mark_stale_answers(state)
+
+
+def _backlog(store: Store) -> float:
+    from desk.review.queue import backlog
+
+    try:
+        with store.engine.connect() as connection:
+            return backlog(connection)
+    except SQLAlchemyError:  # the database is down: the gauge says "unknown", not 0
+        return float("nan")
 
 
 def _mark_stale_answers(state: DeskState) -> None:

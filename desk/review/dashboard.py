@@ -7,11 +7,11 @@ import io
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from desk.review.models import ReviewDecisionRecord
-from desk.review.queue import asks_for_review, flagged, in_queue
+from desk.review.queue import asks_for_review, backlog, flagged
 from desk.review.schemas import REASONS, Dashboard
 from desk.store.models import AnswerRecord, FeedbackRecord, now
 from desk.types import Flag
@@ -36,12 +36,7 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
             or 0
             for reason in REASONS
         }
-        backlog = connection.scalar(
-            select(func.count())
-            .select_from(AnswerRecord)
-            .outerjoin(ReviewDecisionRecord, ReviewDecisionRecord.answer_id == AnswerRecord.id)
-            .where(and_(in_queue(), ReviewDecisionRecord.status.is_(None)))
-        )
+        waiting = backlog(connection)
         decided = dict(
             connection.execute(
                 select(ReviewDecisionRecord.status, func.count()).group_by(ReviewDecisionRecord.status)
@@ -57,7 +52,7 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
         questions_per_day=[(str(d), n) for d, n in per_day],
         questions=total,
         flagged_share={reason: (n / total if total else 0.0) for reason, n in in_review.items()},
-        backlog=backlog or 0,
+        backlog=waiting,
         decided=decided,
         thumbs_up_rate=(sum(r == "up" for r in newest.values()) / len(newest)) if newest else None,
         ratings=len(newest),

@@ -42,6 +42,19 @@ def in_queue():
     return or_(flagged(), asks_for_review())
 
 
+def backlog(connection) -> int:
+    """Answers in the queue that no one has decided yet."""
+    return (
+        connection.scalar(
+            select(func.count())
+            .select_from(AnswerRecord)
+            .outerjoin(ReviewDecisionRecord, ReviewDecisionRecord.answer_id == AnswerRecord.id)
+            .where(and_(in_queue(), ReviewDecisionRecord.status.is_(None)))
+        )
+        or 0
+    )
+
+
 class ReviewQueue:
     def __init__(self, engine: Engine):
         self._sessions = sessionmaker(engine, expire_on_commit=False)

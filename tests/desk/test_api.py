@@ -258,6 +258,11 @@ def test_one_real_server_process(corpus_settings, tmp_path):
         assert "art-3.pt-3" in _anchors(answer)
         bad = httpx.post(f"{url}/api/chat", content=b"not json", headers={"content-type": "application/json"})
         assert bad.status_code == 422 and "Traceback" not in bad.text
+        # Its logs are JSON lines, and a request's lines carry its id.
+        asked = httpx.post(f"{url}/api/chat", json={"question": "What is an importer?"}, timeout=30)
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        retrieved = [line for line in lines if line["message"] == "retrieved"]
+        assert asked.headers["x-request-id"] in {line["request_id"] for line in retrieved}
     finally:
         server.terminate()
         server.wait(timeout=30)
