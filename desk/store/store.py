@@ -19,8 +19,9 @@ from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import selectinload, sessionmaker
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord, FeedbackRecord, now
 from desk.types import Answer, Citation, Flag
@@ -119,14 +120,9 @@ class Store:
             id=answer.conversation_id, created_at=now()
         )
         try:
-            with self._write_lock, self.engine.begin() as connection:
-                connection.execute(conversation.on_conflict_do_nothing(index_elements=["id"]))
-                connection.execute(AnswerRecord.__table__.insert(), _answer_row(answer))
-                if answer.citations:
-                    connection.execute(
-                        CitationRecord.__table__.insert(),
-                        [{"answer_id": answer.id, **_citation_row(c)} for c in answer.citations],
-                    )
+            for attempt in _write_attempts():
+                with attempt, self._write_lock, self.engine.begin() as connection:
+                    _write_answer(connection, conversation, answer)
         except SQLAlchemyError as error:
             raise StoreUnavailable(f"could not store the answer: {type(error).__name__}") from error
 
@@ -222,11 +218,12 @@ class Store:
     def _add_feedback(self, answer_id: str, **fields) -> Feedback | None:
         row = {"id": uuid.uuid4().hex, "answer_id": answer_id, "created_at": now()} | _NO_FEEDBACK | fields
         try:
-            with self._write_lock, self.engine.begin() as connection:
-                known = select(AnswerRecord.id).where(AnswerRecord.id == answer_id)
-                if connection.execute(known).first() is None:
-                    return None
-                connection.execute(FeedbackRecord.__table__.insert(), row)
+            for attempt in _write_attempts():
+                with attempt, self._write_lock, self.engine.begin() as connection:
+                    known = select(AnswerRecord.id).where(AnswerRecord.id == answer_id)
+                    if connection.execute(known).first() is None:
+                        return None
+                    connection.execute(FeedbackRecord.__table__.insert(), row)
         except SQLAlchemyError as error:
             raise StoreUnavailable(f"could not store the feedback: {type(error).__name__}") from error
         return Feedback(**row)
@@ -265,6 +262,34 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _write_attempts() -> Retrying:
+    """Up to three tries of a write whose connection broke (the database restarted, a
+    connection was cut): the transaction failed whole, so trying again writes it once. Any
+    other error, or a third failure, is raised: the caller answers 503, never a silent loss."""
+    return Retrying(
+        retry=retry_if_exception(_connection_lost),
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        reraise=True,
+    )
+
+
+def _connection_lost(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _write_answer(connection, conversation, answer: Answer) -> None:
+    connection.execute(conversation.on_conflict_do_nothing(index_elements=["id"]))
+    connection.execute(AnswerRecord.__table__.insert(), _answer_row(answer))
+    if answer.citations:
+        connection.execute(
+            CitationRecord.__table__.insert(),
+            [{"answer_id": answer.id, **_citation_row(c)} for c in answer.citations],
+        )
 
 
 def _engine(url: str) -> Engine:
