@@ -210,6 +210,12 @@ def new_postgres_database():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url(new_postgres_database) -> str:
+    """One fresh PostgreSQL database for the run's contract suites."""
+    return new_postgres_database()
+
+
 def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     """`desk serve` on a free loopback port with `env` added (rate limit off unless `env` sets
     one); waits until it is ready."""
@@ -256,3 +262,16 @@ def llm_url():
     yield url
     server.terminate()
     server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def corpus_client(corpus_settings, tmp_path_factory):
+    """The real app on the real index, through a TestClient, with a SQLite database of the module's own."""
+    from fastapi.testclient import TestClient
+
+    from desk.api.app import create_app
+
+    database = tmp_path_factory.mktemp("app") / "desk.sqlite3"
+    settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    with TestClient(create_app(settings)) as client:
+        yield client

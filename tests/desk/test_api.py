@@ -21,11 +21,8 @@ pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def client(corpus_settings, tmp_path_factory):
-    database = tmp_path_factory.mktemp("api") / "desk.sqlite3"
-    settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(corpus_client):
+    return corpus_client
 
 
 def _ask(client, question: str, **body) -> dict:

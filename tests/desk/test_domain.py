@@ -6,19 +6,13 @@ Through the real app on the real index of the official texts (the `corpus` marke
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from desk.api.app import create_app
 
 pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def client(corpus_settings, tmp_path_factory):
-    database = tmp_path_factory.mktemp("domain") / "desk.sqlite3"
-    settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(corpus_client):
+    return corpus_client
 
 
 def _ask(client, question: str, **body) -> dict:

@@ -19,7 +19,6 @@ from desk.api.schemas import COMMENT_LIMIT
 from desk.settings import Settings
 from desk.store import Store
 from desk.types import Answer, Authority, Citation, Passage
-from tests.desk.test_store import postgres_url  # noqa: F401  (a fixture: a fresh PostgreSQL database)
 
 FIRM = "https://www.firm.example"
 

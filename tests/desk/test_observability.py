@@ -5,20 +5,15 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fastapi.testclient import TestClient
 
-from desk.api.app import create_app
 from desk.api.logs import RequestIdFilter
 
 pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def client(corpus_settings, tmp_path_factory):
-    database = tmp_path_factory.mktemp("observability") / "desk.sqlite3"
-    settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(corpus_client):
+    return corpus_client
 
 
 def test_a_request_id_follows_the_request_through_retrieval_and_the_backend(client, caplog):

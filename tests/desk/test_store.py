@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
 
 from desk.store import Store
 from desk.types import Answer, Authority, Citation, Flag, Passage
-
-POSTGRES_ADMIN = os.environ.get(
-    "DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A fresh database on the machine's PostgreSQL, dropped after the run."""
-    name = f"desk_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {error}")
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}")
-    yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -86,17 +62,8 @@ def _migrate(url: str) -> None:
 def fresh_database_url(request, tmp_path):
     """A database no process has touched yet."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    admin_url = request.getfixturevalue("postgres_url")
-    name = f"desk_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        return f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    return request.getfixturevalue("new_postgres_database")()
 
 
 def test_workers_starting_together_migrate_one_fresh_database(fresh_database_url):

@@ -13,9 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from fastapi.testclient import TestClient
 
-from desk.api.app import create_app
 from desk.backends.openai_compatible import OpenAICompatibleBackend
 from desk.settings import BackendSettings
 from desk.types import Flag
@@ -72,11 +70,8 @@ def _failing_llm_server():
 
 
 @pytest.fixture(scope="module")
-def client(corpus_settings, tmp_path_factory):
-    database = tmp_path_factory.mktemp("faults") / "desk.sqlite3"
-    settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(corpus_client):
+    return corpus_client
 
 
 @pytest.mark.parametrize(

@@ -52,9 +52,9 @@ def test_no_secret_leaves_the_process(corpus_settings, new_postgres_database, ca
             client.get("/metrics"),
             client.post("/api/chat", json={"question": "What must deployers of high-risk AI systems do?"}),
             client.post("/api/chat", json={"question": ""}),
-            client.get("/api/review/queue", headers=staff),
+            client.get("/api/review/items", headers=staff),
             client.get("/api/review/me", headers=staff),
-            client.get("/api/review/queue", headers={"Authorization": f"Bearer {token}x"}),
+            client.get("/api/review/items", headers={"Authorization": f"Bearer {token}x"}),
             client.get("/openapi.json"),
         ]
         for response in responses:

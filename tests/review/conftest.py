@@ -14,7 +14,6 @@ from desk.review.queue import ReviewQueue
 from desk.settings import ReviewSettings
 from desk.store import Store
 from desk.types import Answer, Authority, Citation, Flag, Passage
-from tests.desk.test_store import postgres_url  # noqa: F401 - a fixture: one fresh database per run
 
 _TABLES = (
     "review_audit", "review_decisions", "login_failures", "staff_sessions", "staff",

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from desk.review.accounts import StaffAccounts
+from desk.settings import ReviewSettings
 from desk.store import Store
 from desk.types import Answer, Authority, Citation, Passage
 
@@ -158,6 +160,14 @@ def test_feedback_and_expert_requests_reach_the_staff_queue(page: Page, desk, ho
             lambda: [f for f in store.review_requests() if f.answer_id == answer_id and f.comment]
         )
         assert queued[0].review_reason == "thumbs_down" and queued[0].comment == comment
+        # And staff find it in the review queue, through the review API.
+        accounts = StaffAccounts(store.engine, ReviewSettings())
+        accounts.add("wanda", "a long enough password", ["reviewer"])
+        staff = {"Authorization": f"Bearer {accounts.open_session('wanda', 'api').token}"}
+        listed = httpx.get(
+            f"{desk.url}/api/review/items", params={"reason": "thumbs_down"}, headers=staff
+        ).json()
+        assert answer_id in {entry["answer_id"] for entry in listed["entries"]}
 
         turn.get_by_role("button", name="Ask a human expert").click()
         turn.get_by_label("Your email, for the reply (optional)").fill("not an address")
