@@ -78,3 +78,32 @@ def test_an_article_25_role_switch_is_recognised(question):
     reading = read_role(question)
     assert reading.role_switch
     assert reading.duty_anchors()[0] == ROLE_SWITCH_ANCHOR
+
+
+# What the heading of each role's main duty provision says, in the consolidated text.
+_HEADED = {
+    Role.PROVIDER: "Obligations of providers of high-risk AI systems",
+    Role.DEPLOYER: "Obligations of deployers of high-risk AI systems",
+    Role.IMPORTER: "Obligations of importers",
+    Role.DISTRIBUTOR: "Obligations of distributors",
+    Role.AUTHORISED_REPRESENTATIVE: "Authorised representatives of providers of high-risk AI systems",
+    Role.PRODUCT_MANUFACTURER: "Responsibilities along the AI value chain",
+    Role.GPAI_PROVIDER: "Obligations for providers of general-purpose AI models",
+    Role.GPAI_SYSTEMIC_PROVIDER: "Obligations of providers of general-purpose AI models with systemic risk",
+}
+
+
+@pytest.mark.corpus
+def test_the_duty_table_matches_the_law_in_force(corpus_settings):
+    from desk.index import LoadedIndex
+
+    index = LoadedIndex.open(corpus_settings)
+    for role, anchors in ROLE_DUTIES.items():
+        for anchor in anchors:
+            provision = index.provision(anchor)
+            assert provision is not None and provision.source_id == "ai-act-consolidated", anchor
+        main = index.provision(anchors[0])
+        assert _HEADED[role] in " ".join(main.heading_path), (role, main.heading_path)
+    assert index.provision(ROLE_SWITCH_ANCHOR).text.startswith(
+        "Any distributor, importer, deployer or other third-party shall be considered to be a provider"
+    )
