@@ -83,6 +83,10 @@ class TurnOut(BaseModel):
     citations: list[Citation]
     flags: list[Flag]
     created_at: str
+    notes: list[str] = Field(description="When each cited provision applies, amendments, whose duties.")
+    role: Role | None
+    clarify: str | None
+    law_as_of: str
 
 
 class ConversationOut(BaseModel):

@@ -43,6 +43,8 @@ class AnswerRecord(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     declined: Mapped[bool] = mapped_column(Boolean, default=False)
     role: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    notes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    clarify: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The corpus version the answer's citations were last checked against (see Store.mark_stale).
     checked_corpus: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

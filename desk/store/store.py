@@ -44,6 +44,10 @@ class Turn:
     citations: list[Citation]
     flags: list[Flag]
     created_at: str
+    notes: list[str]
+    role: str | None
+    clarify: str | None
+    corpus_version: str
 
 
 # Why feedback asks for a human look; the staff review queue reads these from `feedback.review_reason`.
@@ -332,6 +336,8 @@ def _answer_row(answer: Answer) -> dict:
         "latency_ms": answer.latency_ms,
         "declined": answer.declined,
         "role": answer.role.value if answer.role else None,
+        "notes": list(answer.notes),
+        "clarify": answer.clarify,
         "checked_corpus": answer.corpus_version,
         "created_at": now(),
     }
@@ -361,6 +367,10 @@ def _turn(record: AnswerRecord) -> Turn:
         ],
         flags=[Flag(flag) for flag in record.flags],
         created_at=record.created_at.isoformat(),
+        notes=list(record.notes or []),
+        role=record.role,
+        clarify=record.clarify,
+        corpus_version=record.corpus_version,
     )
 
 

@@ -274,7 +274,15 @@
     return {
       question: record.question,
       status: "answered",
-      answer: { id: record.answer_id, text: record.answer, citations: record.citations || [], notes: [] },
+      answer: {
+        id: record.answer_id,
+        text: record.answer,
+        citations: record.citations || [],
+        notes: record.notes || [],
+        clarify: record.clarify || null,
+        role: record.role || null,
+        law_as_of: record.law_as_of || null,
+      },
     };
   }
 

@@ -168,6 +168,9 @@ def test_a_follow_up_uses_the_conversation(client):
     turns = client.get(f"/api/conversations/{first['conversation_id']}").json()["turns"]
     assert [t["question"] for t in turns] == [first["question"], follow["question"]]
     assert turns[1]["citations"] == follow["citations"]
+    # The server's record is whole: what the asker was told besides the text comes back too.
+    assert [t["notes"] for t in turns] == [first["notes"], follow["notes"]] and first["notes"]
+    assert turns[0]["law_as_of"] == first["law_as_of"] and turns[0]["role"] == first["role"]
 
 
 @pytest.mark.parametrize(

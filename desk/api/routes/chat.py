@@ -138,5 +138,10 @@ def conversation(conversation_id: str, state: StateDep) -> ConversationOut:
     link = state.answerer.link if state.answerer else (lambda citation: citation)
     return ConversationOut(
         id=conversation_id,
-        turns=[TurnOut(**{**vars(turn), "citations": [link(c) for c in turn.citations]}) for turn in turns],
+        turns=[_turn_out(turn, link) for turn in turns],
     )
+
+
+def _turn_out(turn, link) -> TurnOut:
+    fields = {**vars(turn), "citations": [link(c) for c in turn.citations]}
+    return TurnOut(**fields, law_as_of=law_as_of(fields.pop("corpus_version")))
