@@ -155,12 +155,23 @@ class HybridRetriever:
         """Passages of the provisions the question names, best fused first. They take at most
         half the places when the question also says more ("when do the rules for systems listed
         in Annex III apply?"), all of them when it names nothing else ("What does Article 26 say?")."""
-        cited = [p for anchor in anchors for p in self.index.passages_under(anchor)[:_PER_REFERENCE]]
         rank = {pid: position for position, (pid, _) in enumerate(fused)}
         asks_about_changes = bool(_AMENDMENT_WORDS.search(query.lower()))
-        cited.sort(key=lambda p: (not (asks_about_changes and p.amended_by), rank.get(p.id, len(rank))))
+
+        def order(passage: Passage) -> tuple[bool, int]:
+            return (not (asks_about_changes and passage.amended_by), rank.get(passage.id, len(rank)))
+
         words = [w for w in re.findall(r"[a-z]{4,}", query.lower()) if w not in _PLAIN_ASKING]
-        return cited if len(words) <= 2 else cited[: max(1, k // 2)]
+        if len(words) <= 2:  # the question is the provision itself
+            cited = [p for anchor in anchors for p in self.index.passages_under(anchor)[:_PER_REFERENCE]]
+            return sorted(cited, key=order)
+        # A longer question names a provision as its setting ("the Article 5 bans", "an Annex III
+        # use"): the parts of it that fit the question best, not the whole of it.
+        per_anchor = 2 if len(anchors) == 1 else 1
+        cited = [
+            p for anchor in anchors for p in sorted(self.index.passages_under(anchor), key=order)[:per_anchor]
+        ]
+        return sorted(cited, key=order)[: max(1, k // 2)]
 
     def _intended_anchors(self, query: str) -> list[str]:
         """Provisions a kind of question calls for whatever its words: the Article 3 definition
