@@ -33,9 +33,10 @@ def defined_terms(index: LoadedIndex) -> dict[str, str]:
 
 
 class Links:
-    def __init__(self, index: LoadedIndex):
+    def __init__(self, index: LoadedIndex, terms: dict[str, str] | None = None):
+        """`terms`: the index's defined terms, when the caller has read them already."""
         self.index = index
-        self.terms = defined_terms(index)
+        self.terms = defined_terms(index) if terms is None else terms
         # A term, its plural, at word boundaries: "deployer" finds "deployers", not "redeployer".
         self._patterns = [
             (term, anchor, re.compile(rf"\b{re.escape(term)}(s|es)?\b", re.I))

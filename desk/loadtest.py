@@ -13,6 +13,7 @@ import statistics
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -65,9 +66,21 @@ def run(
         if not url.startswith(LOOPBACK):
             raise ValueError(f"{url}: the load test only drives a desk on this machine (loopback)")
     report = LoadReport(run_id=uuid.uuid4().hex[:8], requests=requests, concurrency=concurrency, seconds=0.0)
-    asyncio.run(_drive(urls, report, max_seconds))
+    _run_to_end(_drive(urls, report, max_seconds))
     _check_stored(report, database_url)
     return report
+
+
+def _run_to_end(work) -> None:
+    """Run a coroutine to its end, also from a thread whose own event loop is running (a
+    test session that drives a browser has one): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(work)
+        return
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, work).result()
 
 
 async def _drive(urls: list[str], report: LoadReport, max_seconds: float) -> None:

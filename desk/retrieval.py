@@ -105,7 +105,7 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self._known = index.anchors()
-        self._definitions = defined_terms(index)
+        self.definitions = defined_terms(index)
         # An index never changes under a running retriever, so the same question finds the
         # same candidates: a service desk is asked the same things again and again.
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
@@ -179,7 +179,7 @@ class HybridRetriever:
         anchors = []
         lowered = f" {query.lower()} "
         if _DEFINITION_QUESTION.search(lowered):
-            anchors += [anchor for term, anchor in self._definitions.items() if f" {term}" in lowered][:1]
+            anchors += [anchor for term, anchor in self.definitions.items() if f" {term}" in lowered][:1]
         if _DATE_QUESTION.search(lowered):
             anchors += [a for a in _APPLICATION_DATES if a in self._known]
         if _CLASSIFICATION_QUESTION.search(lowered):
@@ -237,7 +237,7 @@ class HybridRetriever:
         have = {p.anchor for p in top}
         wanted: list[str] = []
         lowered = f" {query.lower()} "
-        for term, anchor in self._definitions.items():
+        for term, anchor in self.definitions.items():
             if f" {term}" in lowered and anchor not in have:
                 wanted.append(anchor)
         for passage in top[:3]:

@@ -15,12 +15,14 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
 from desk.settings import SHARED_CORPUS, ChunkingSettings, CorpusSettings, RateLimitSettings, Settings
+from desk.types import Answer, Authority, Citation, Passage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -216,9 +218,9 @@ def postgres_url(new_postgres_database) -> str:
     return new_postgres_database()
 
 
-def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+def spawn_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     """`desk serve` on a free loopback port with `env` added (rate limit off unless `env` sets
-    one); waits until it is ready."""
+    one), its output appended to `log`; it is not waited for."""
     port = free_port()
     with open(log, "ab") as output:
         process = subprocess.Popen(
@@ -227,7 +229,12 @@ def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subpro
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`spawn_desk`, then wait until it is ready."""
+    process, url = spawn_desk(env, log, workers)
     wait_until_ready(f"{url}/-/ready", process, "desk serve", log=log)
     return process, url
 
@@ -275,3 +282,50 @@ def corpus_client(corpus_settings, tmp_path_factory):
     settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}"})
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+def ask(client, question: str, **body) -> dict:
+    """POST /api/chat through a TestClient; the answer, which must come."""
+    response = client.post("/api/chat", json={"question": question, **body})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a browser `playwright install` would download."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs it with apt-get install chromium")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+def make_answer(
+    question: str = "What must deployers of high-risk AI systems do?", flags=(), **changes
+) -> Answer:
+    """An answer as the desk stores it, citing Article 26(1) with its real text."""
+    passage = Passage(
+        id="ai-act-consolidated:art-26.par-1", anchor="art-26.par-1", label="Article 26(1)",
+        source_id="ai-act-consolidated", version="2026-07-27", authority=Authority.BINDING,
+        deep_link="https://eur-lex.europa.eu/eli/reg/2024/1689/2026-07-27/eng#art_26",
+        text="Deployers of high-risk AI systems shall take appropriate technical and organisational measures …",
+    )  # fmt: skip
+    citation = Citation(
+        number=1, anchor=passage.anchor, label=passage.label, passage_id=passage.id,
+        quote=None, deep_link=passage.deep_link, authority=passage.authority, version=passage.version,
+    )  # fmt: skip
+    fields = {
+        "id": uuid.uuid4().hex, "conversation_id": uuid.uuid4().hex, "question": question,
+        "text": "Deployers shall take appropriate measures [1].", "citations": [citation],
+        "passages": [passage], "flags": list(flags), "backend": "extractive", "settings_hash": "abc123",
+        "corpus_version": "2026-07-27", "latency_ms": 12.5, "notice": "not legal advice",
+    }  # fmt: skip
+    return Answer(**(fields | changes))

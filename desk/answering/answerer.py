@@ -79,7 +79,7 @@ class Answerer:
         self.fallback = ExtractiveBackend(sentences=settings.answering.extractive_sentences)
         self.settings_hash = settings.fingerprint()
         self.timeline = Timeline.from_index(retriever.index)
-        self.links = Links(retriever.index)
+        self.links = Links(retriever.index, terms=retriever.definitions)
         # CPU-bound steps (retrieval, extractive composing) take turns: under the GIL, threads
         # that all compute at once slow each other to the pace of the slowest, while taking
         # turns answers first come, first served. Waiting on an LLM happens outside the slots.

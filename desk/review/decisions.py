@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from desk.index import LoadedIndex
 from desk.review.corrections import reviewed_citations
 from desk.review.models import ReviewAuditRecord, ReviewDecisionRecord
 from desk.review.queue import decision_view
 from desk.review.schemas import AuditEntry, Decision, FeedbackView, ReviewedCitation
-from desk.store.models import AnswerRecord, FeedbackRecord, now
+from desk.store.models import AnswerRecord, FeedbackRecord, answer_with_citations, now
 
 REVIEWED = ("approved", "corrected")  # the decisions that make an answer a reviewed answer
 _ACTION = {"approved": "approve", "corrected": "correct", "rejected": "reject"}
@@ -121,11 +121,7 @@ class ReviewDecisions:
     # -- shared steps -------------------------------------------------------------------------
     @staticmethod
     def _answer(session, answer_id: str) -> AnswerRecord:
-        answer = session.scalars(
-            select(AnswerRecord)
-            .where(AnswerRecord.id == answer_id)
-            .options(selectinload(AnswerRecord.citations))
-        ).first()
+        answer = session.scalars(answer_with_citations(answer_id)).first()
         if answer is None:
             raise NoSuchAnswer(f"no answer {answer_id}")
         return answer

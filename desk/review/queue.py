@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Text, and_, cast, exists, func, or_, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from desk.review.models import ReviewAuditRecord, ReviewDecisionRecord
 from desk.review.schemas import (
@@ -17,7 +17,7 @@ from desk.review.schemas import (
     QueuePage,
     ReviewItem,
 )
-from desk.store.models import AnswerRecord, FeedbackRecord
+from desk.store.models import AnswerRecord, FeedbackRecord, answer_with_citations
 from desk.types import Flag
 
 _FLAGS = {flag.value for flag in Flag}
@@ -112,11 +112,7 @@ class ReviewQueue:
     def item(self, answer_id: str) -> ReviewItem | None:
         """One answer with everything a reviewer weighs; None if there is no such answer."""
         with self._sessions() as session:
-            answer = session.scalars(
-                select(AnswerRecord)
-                .where(AnswerRecord.id == answer_id)
-                .options(selectinload(AnswerRecord.citations))
-            ).first()
+            answer = session.scalars(answer_with_citations(answer_id)).first()
             if answer is None:
                 return None
             feedback = session.scalars(

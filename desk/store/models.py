@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload
 
 
 def now() -> datetime:
@@ -91,3 +91,10 @@ class FeedbackRecord(Base):
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)  # an expert's answer, written by staff
     replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
+def answer_with_citations(answer_id: str):
+    """The SELECT of one answer with its citations loaded (the store and the review read it)."""
+    return (
+        select(AnswerRecord).where(AnswerRecord.id == answer_id).options(selectinload(AnswerRecord.citations))
+    )

@@ -23,7 +23,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import selectinload, sessionmaker
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from desk.store.models import AnswerRecord, CitationRecord, ConversationRecord, FeedbackRecord, now
+from desk.store.models import (
+    AnswerRecord,
+    CitationRecord,
+    ConversationRecord,
+    FeedbackRecord,
+    answer_with_citations,
+    now,
+)
 from desk.types import Answer, Citation, Flag
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -171,8 +178,7 @@ class Store:
 
     def answer(self, answer_id: str) -> AnswerRecord | None:
         with self._sessions() as session:
-            statement = select(AnswerRecord).where(AnswerRecord.id == answer_id)
-            return session.scalars(statement.options(selectinload(AnswerRecord.citations))).first()
+            return session.scalars(answer_with_citations(answer_id)).first()
 
     def mark_stale(
         self, corpus_version: str, reads_now: Callable[[str], str | None], batch: int = 500

@@ -19,7 +19,15 @@ import httpx
 import pytest
 
 from desk.loadtest import run as run_load
-from tests.conftest import FIXTURES, free_port, start_desk, stop, wait_until_ready, write_fixture_manifest
+from tests.conftest import (
+    FIXTURES,
+    free_port,
+    spawn_desk,
+    start_desk,
+    stop,
+    wait_until_ready,
+    write_fixture_manifest,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.chroma_server]
 
@@ -118,14 +126,8 @@ def test_a_replica_started_while_chroma_is_down_recovers_without_restart(topolog
     _, state = topology
     stop(state["chroma"])
     env = state["env"]
-    port = free_port()
     log = tmp_path / "late.log"
-    with open(log, "ab") as output:
-        late = subprocess.Popen(
-            [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", "1"],
-            env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    late, url = spawn_desk(env, log)
     try:
         deadline = time.monotonic() + 120
         while True:  # up, but not ready: no vector store

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -15,7 +12,7 @@ from desk.api.app import create_app
 from desk.backends.base import Generation
 from desk.settings import BackendSettings
 from desk.types import Flag
-from tests.conftest import free_port, wait_until_ready
+from tests.conftest import ask, free_port, start_desk, stop
 
 pytestmark = pytest.mark.corpus
 
@@ -23,12 +20,6 @@ pytestmark = pytest.mark.corpus
 @pytest.fixture(scope="module")
 def client(corpus_client):
     return corpus_client
-
-
-def _ask(client, question: str, **body) -> dict:
-    response = client.post("/api/chat", json={"question": question, **body})
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _anchors(answer: dict) -> list[str]:
@@ -47,7 +38,7 @@ def _anchors(answer: dict) -> list[str]:
     ],
 )
 def test_answers_cite_the_right_provisions(client, question, expected):
-    answer = _ask(client, question)
+    answer = ask(client, question)
     assert not answer["declined"]
     assert any(a.startswith(expected) for a in _anchors(answer)), (_anchors(answer), answer["text"][:300])
     for citation in answer["citations"]:
@@ -58,7 +49,7 @@ def test_answers_cite_the_right_provisions(client, question, expected):
 
 
 def test_an_amended_provision_says_so(client):
-    answer = _ask(client, "Which practices did the Digital Omnibus add to Article 5(1)?")
+    answer = ask(client, "Which practices did the Digital Omnibus add to Article 5(1)?")
     amended = [c for c in answer["citations"] if c["amended_by"]]
     assert amended and amended[0]["amended_by"] == "Regulation (EU) 2026/1744"
     assert f"{amended[0]['label']}" in " ".join(answer["notes"])
@@ -69,11 +60,11 @@ def test_an_amended_provision_says_so(client):
 
 
 def test_an_answer_on_duties_says_when_they_apply(client):
-    answer = _ask(client, "What are the obligations of deployers of high-risk AI systems?")
+    answer = ask(client, "What are the obligations of deployers of high-risk AI systems?")
     note = next(n for n in answer["notes"] if n.startswith("Article 26"))
     assert "2 December 2027 for high-risk AI systems under Article 6(2) and Annex III" in note
     assert "2 August 2028" in note and "(Article 113, point (c))" in note
-    gpai = _ask(client, "What obligations do providers of general-purpose AI models have?")
+    gpai = ask(client, "What obligations do providers of general-purpose AI models have?")
     assert any("applies since 2 August 2025 (Article 113, point (b))" in n for n in gpai["notes"])
 
 
@@ -81,7 +72,7 @@ def test_an_answer_on_duties_says_when_they_apply(client):
     "question", ["What is the capital of France?", "How do I bake sourdough bread at home?"]
 )
 def test_a_question_outside_the_texts_is_declined(client, question):
-    answer = _ask(client, question)
+    answer = ask(client, question)
     assert answer["declined"] and answer["citations"] == []
     assert Flag.OUT_OF_SCOPE.value in answer["flags"]
     assert "do not answer this question" in answer["text"]
@@ -108,7 +99,7 @@ def test_an_invented_citation_is_stripped_and_flagged(client):
     real = answerer.backend
     answerer.backend = FakeInventingBackend()
     try:
-        answer = _ask(client, "Which AI practices are prohibited?")
+        answer = ask(client, "Which AI practices are prohibited?")
     finally:
         answerer.backend = real
     assert "[9]" not in answer["text"] and "[1]" in answer["text"]
@@ -128,7 +119,7 @@ def test_a_backend_failure_falls_back_to_extractive_and_is_flagged(client):
         )
     )
     try:
-        answer = _ask(client, "What are the obligations of deployers of high-risk AI systems?")
+        answer = ask(client, "What are the obligations of deployers of high-risk AI systems?")
         streamed = client.post("/api/chat/stream", json={"question": "Which AI practices are prohibited?"})
     finally:
         answerer.backend = real
@@ -161,8 +152,8 @@ def test_streaming_sends_deltas_then_the_checked_answer(client):
 
 
 def test_a_follow_up_uses_the_conversation(client):
-    first = _ask(client, "What obligations do providers of general-purpose AI models have?")
-    follow = _ask(client, "And when do they apply?", conversation_id=first["conversation_id"])
+    first = ask(client, "What obligations do providers of general-purpose AI models have?")
+    follow = ask(client, "And when do they apply?", conversation_id=first["conversation_id"])
     assert follow["conversation_id"] == first["conversation_id"]
     assert any(a.startswith(("art-113", "art-53", "art-111")) for a in _anchors(follow)), _anchors(follow)
     turns = client.get(f"/api/conversations/{first['conversation_id']}").json()["turns"]
@@ -236,24 +227,14 @@ def test_no_secret_is_shown(corpus_settings, tmp_path):
 
 
 def test_one_real_server_process(corpus_settings, tmp_path):
-    port = free_port()
     env = {
-        **os.environ,
         "DESK_DATA_DIR": str(corpus_settings.data_dir),
         "DESK_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
     }
     log = tmp_path / "serve.log"
-    with open(log, "wb") as output:
-        # Two workers on a fresh database: both start, neither trips on the other's migration.
-        server = subprocess.Popen(
-            [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    # Two workers on a fresh database: both start, neither trips on the other's migration.
+    server, url = start_desk(env, log, workers=2)
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_ready(f"{url}/-/ready", server, "desk serve", log=log)
         answer = httpx.post(f"{url}/api/chat", json={"question": "What is a provider?"}, timeout=30).json()
         assert "art-3.pt-3" in _anchors(answer)
         bad = httpx.post(f"{url}/api/chat", content=b"not json", headers={"content-type": "application/json"})
@@ -264,5 +245,4 @@ def test_one_real_server_process(corpus_settings, tmp_path):
         retrieved = [line for line in lines if line["message"] == "retrieved"]
         assert asked.headers["x-request-id"] in {line["request_id"] for line in retrieved}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import ask
+
 pytestmark = pytest.mark.corpus
 
 
@@ -15,21 +17,13 @@ def client(corpus_client):
     return corpus_client
 
 
-def _ask(client, question: str, **body) -> dict:
-    response = client.post("/api/chat", json={"question": question, **body})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 def _articles(answer: dict) -> set[str]:
     return {c["anchor"].split(".")[0] for c in answer["citations"]}
 
 
 def test_deployer_and_provider_duties_cite_articles_26_and_16(client):
-    deployer = _ask(
-        client, "We use a high-risk AI system to screen job applicants. What are our obligations?"
-    )
-    provider = _ask(
+    deployer = ask(client, "We use a high-risk AI system to screen job applicants. What are our obligations?")
+    provider = ask(
         client, "We develop a high-risk AI system that screens job applicants. What are our obligations?"
     )
     assert deployer["role"] == "deployer" and provider["role"] == "provider"
@@ -40,20 +34,20 @@ def test_deployer_and_provider_duties_cite_articles_26_and_16(client):
 
 
 def test_the_role_from_the_request_steers_an_answer_that_names_none(client):
-    answer = _ask(client, "What must we do for a high-risk AI system?", role="deployer")
+    answer = ask(client, "What must we do for a high-risk AI system?", role="deployer")
     assert answer["role"] == "deployer" and "art-26" in _articles(answer)
     bad = client.post("/api/chat", json={"question": "What must we do?", "role": "regulator"})
     assert bad.status_code == 422 and "role" in bad.json()["error"]
 
 
 def test_a_duty_question_without_a_role_asks_back(client):
-    answer = _ask(client, "What are our obligations for a high-risk AI system?")
+    answer = ask(client, "What are our obligations for a high-risk AI system?")
     assert answer["role"] is None
     assert answer["clarify"] and "provider" in answer["clarify"] and "deployer" in answer["clarify"]
 
 
 def test_an_article_25_role_switch_is_recognised_and_cited(client):
-    answer = _ask(
+    answer = ask(
         client,
         "We deploy a high-risk AI system and now want to put our own brand on it. Do we become its provider?",
     )
@@ -84,14 +78,14 @@ def test_the_amended_provisions_are_listed(client):
 
 
 def test_what_a_provision_said_before_is_answered_from_both_versions(client):
-    answer = _ask(client, "What did Article 113 say before the Digital Omnibus?")
+    answer = ask(client, "What did Article 113 say before the Digital Omnibus?")
     versions = {c["version"] for c in answer["citations"] if c["anchor"].startswith("art-113")}
     assert "2024-07-12" in versions, answer["text"]
     assert any("/api/provisions/art-113/history" in note for note in answer["notes"])
 
 
 def test_cited_passages_come_with_their_references_and_definitions(client):
-    answer = _ask(client, "What are the obligations of deployers of high-risk AI systems?")
+    answer = ask(client, "What are the obligations of deployers of high-risk AI systems?")
     article_26 = [c for c in answer["citations"] if c["anchor"].startswith("art-26")]
     assert article_26
     terms = {d["term"] for c in article_26 for d in c["definitions"]}
@@ -104,12 +98,12 @@ def test_cited_passages_come_with_their_references_and_definitions(client):
 
 
 def test_a_definition_question_cites_the_definition_first(client):
-    answer = _ask(client, "What is a deployer?")
+    answer = ask(client, "What is a deployer?")
     assert answer["citations"][0]["anchor"] == "art-3.pt-4"
 
 
 def test_guidance_is_labelled_guidance_and_never_the_law(client):
-    answer = _ask(
+    answer = ask(
         client,
         "According to the Commission guidelines on prohibited practices, is emotion recognition in the workplace banned?",
     )

@@ -18,7 +18,7 @@ from desk.api.app import create_app
 from desk.api.schemas import COMMENT_LIMIT
 from desk.settings import Settings
 from desk.store import Store
-from desk.types import Answer, Authority, Citation, Passage
+from tests.conftest import make_answer
 
 FIRM = "https://www.firm.example"
 
@@ -45,22 +45,7 @@ def _store(client) -> Store:
 
 def _answered(client) -> str:
     """An answer stored as the chat route stores it; its id."""
-    passage = Passage(
-        id="ai-act-consolidated:art-26.par-1", anchor="art-26.par-1", label="Article 26(1)",
-        source_id="ai-act-consolidated", version="2026-07-27", authority=Authority.BINDING,
-        deep_link="https://eur-lex.europa.eu/eli/reg/2024/1689/2026-07-27/eng#art_26",
-        text="Deployers of high-risk AI systems shall take appropriate technical and organisational measures",
-    )  # fmt: skip
-    citation = Citation(
-        number=1, anchor=passage.anchor, label=passage.label, passage_id=passage.id,
-        deep_link=passage.deep_link, authority=passage.authority, version=passage.version,
-    )  # fmt: skip
-    answer = Answer(
-        id=uuid.uuid4().hex, conversation_id=uuid.uuid4().hex, question="What must deployers do?",
-        text="Deployers shall take appropriate measures [1].", citations=[citation], passages=[passage],
-        flags=[], backend="extractive", settings_hash="abc123", corpus_version="2026-07-27",
-        latency_ms=10.0, notice="not legal advice",
-    )  # fmt: skip
+    answer = make_answer(question="What must deployers do?")
     _store(client).save(answer)
     return answer.id
 

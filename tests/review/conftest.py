@@ -3,8 +3,6 @@ tests/desk/test_store.py), stored answers with each flag, staff accounts, the re
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import text
 
@@ -13,7 +11,8 @@ from desk.review.decisions import ReviewDecisions
 from desk.review.queue import ReviewQueue
 from desk.settings import ReviewSettings
 from desk.store import Store
-from desk.types import Answer, Authority, Citation, Flag, Passage
+from desk.types import Answer, Flag
+from tests.conftest import make_answer
 
 _TABLES = (
     "review_audit", "review_decisions", "login_failures", "staff_sessions", "staff",
@@ -65,29 +64,6 @@ def index(corpus_settings):
     from desk.index import LoadedIndex
 
     return LoadedIndex.open(corpus_settings)
-
-
-def make_answer(
-    question: str = "What must deployers of high-risk AI systems do?", flags=(), **changes
-) -> Answer:
-    """An answer as the desk stores it, citing Article 26(1) with its real text."""
-    passage = Passage(
-        id="ai-act-consolidated:art-26.par-1", anchor="art-26.par-1", label="Article 26(1)",
-        source_id="ai-act-consolidated", version="2026-07-27", authority=Authority.BINDING,
-        deep_link="https://eur-lex.europa.eu/eli/reg/2024/1689/2026-07-27/eng#art_26",
-        text="Deployers of high-risk AI systems shall take appropriate technical and organisational measures …",
-    )  # fmt: skip
-    citation = Citation(
-        number=1, anchor=passage.anchor, label=passage.label, passage_id=passage.id,
-        quote=None, deep_link=passage.deep_link, authority=passage.authority, version=passage.version,
-    )  # fmt: skip
-    fields = {
-        "id": uuid.uuid4().hex, "conversation_id": uuid.uuid4().hex, "question": question,
-        "text": "Deployers shall take appropriate measures [1].", "citations": [citation],
-        "passages": [passage], "flags": list(flags), "backend": "extractive", "settings_hash": "abc123",
-        "corpus_version": "2026-07-27", "latency_ms": 12.5, "notice": "not legal advice",
-    }  # fmt: skip
-    return Answer(**(fields | changes))
 
 
 def saved(store: Store, *args, **kwargs) -> Answer:

@@ -4,11 +4,6 @@ the widget for a near-duplicate question."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,29 +11,14 @@ from playwright.sync_api import Page, expect
 from desk.review.accounts import StaffAccounts
 from desk.settings import ReviewSettings
 from desk.store import Store
-from tests.conftest import free_port, wait_until_ready
+from tests.conftest import start_desk, stop
 from tests.review.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 QUESTION = "What are the obligations of deployers of high-risk AI systems?"
 NEAR_DUPLICATE = "What obligations do deployers of high-risk AI systems have?"
 CORRECTION = "Deployers shall use high-risk AI systems in accordance with the instructions for use [1]."
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's chromium, never a browser `playwright install` would download."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get install chromium")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": ["--no-sandbox", "--disable-gpu"],
-    }
 
 
 @pytest.fixture(scope="module")
@@ -50,31 +30,20 @@ def desk_url(corpus_settings, tmp_path_factory):
     store.migrate()
     StaffAccounts(store.engine, ReviewSettings()).add("rita", PASSWORD, ["reviewer"])
     store.close()
-    port = free_port()
     env = {
-        **os.environ,
         "DESK_DATA_DIR": str(corpus_settings.data_dir),
-        "DESK_RATE_LIMIT__REQUESTS": "0",  # the test's own requests are not a flood
         "DESK_DATABASE_URL": database_url,
         "DESK_REVIEW__REUSE_REFRESH_S": "0",
     }
-    log = folder / "serve.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", "1"],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_desk(env, folder / "serve.log")
     try:
-        wait_until_ready(f"{url}/-/ready", server, "desk serve", log=log)
         answer = httpx.post(f"{url}/api/chat", json={"question": QUESTION}, timeout=60).json()
         httpx.post(
             f"{url}/api/answers/{answer['id']}/feedback", json={"rating": "down", "comment": "too long"}
         )
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def test_a_correction_made_in_the_review_page_is_served_in_the_widget(page: Page, desk_url):

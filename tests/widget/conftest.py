@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from desk.settings import REPO_ROOT
-from tests.conftest import free_port, wait_until_ready
+from tests.conftest import free_port, start_desk, stop
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots the tests write (desktop and mobile); the README shows copies in docs/images.
 ARTIFACTS = Path(os.environ.get("DESK_TEST_ARTIFACTS", REPO_ROOT / "var" / "artifacts" / "widget"))
 
@@ -37,20 +34,6 @@ class Site:
 
     def page(self, name: str) -> str:
         return f"{self.origin}/{name}"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's chromium, never a browser `playwright install` would download."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get install chromium")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    }
 
 
 def _serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
@@ -80,30 +63,17 @@ def sites(tmp_path_factory):
 def desk(corpus_settings, sites, tmp_path_factory):
     """`desk serve` on loopback over the full corpus, allowing pages of the `allowed` site."""
     folder = tmp_path_factory.mktemp("widget-desk")
-    port = free_port()
     database_url = f"sqlite:///{folder / 'desk.sqlite3'}"
     env = {
-        **os.environ,
         "DESK_DATA_DIR": str(corpus_settings.data_dir),
-        "DESK_RATE_LIMIT__REQUESTS": "0",  # the test's own requests are not a flood
         "DESK_DATABASE_URL": database_url,
         "DESK_CORS_ORIGINS": sites["allowed"].origin,
     }
-    log = folder / "serve.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", "1"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_desk(env, folder / "serve.log")
     try:
-        wait_until_ready(f"{url}/-/ready", server, "desk serve", log=log)
         yield Desk(url, database_url)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 @pytest.fixture(scope="session")
