@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -86,26 +88,50 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(port: int) -> subprocess.Popen:
+    """`desk serve` in a process group of its own, so that stopping it stops its workers too."""
+    if _port_taken(port):
+        raise RuntimeError(f"port {port} is taken: stop what listens there or pass --port")
     server = subprocess.Popen(
         [sys.executable, "-m", "desk", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),
+        start_new_session=True,
     )
     deadline = time.monotonic() + 180
+    why = "no answer"
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=2).status_code == 200:
+            response = httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=2)
+            if response.status_code == 200:
                 return server
-        except httpx.HTTPError:
+            why = "; ".join(response.json().get("problems") or []) or response.text
+        except (httpx.HTTPError, ValueError):
             pass
         if server.poll() is not None:
             raise RuntimeError(
                 "desk serve exited: run `desk ingest` first, then `desk serve` by hand to see why"
             )
         time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("desk serve was not ready in 180 s")
+    stop_server(server)
+    raise RuntimeError(f"desk serve was not ready in 180 s ({why}); has `desk ingest` run?")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM to the server's whole group: uvicorn's parent and its worker processes."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def run(
@@ -122,5 +148,4 @@ def run(
         return results, memory
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)

@@ -100,6 +100,9 @@ def serve(
     # Migrate once here, so a database that cannot be reached fails now with its reason
     # rather than in every worker; the workers then find the schema current.
     settings = Settings()
+    if settings.embedding.threads is None:
+        # The workers inherit the environment: each takes its share of the cores for torch.
+        os.environ["DESK_EMBEDDING__THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
     store = Store(settings.database_url)
     try:
         store.migrate()

@@ -45,7 +45,11 @@ def resolve_model_path(model: str) -> str:
 
 def embedder_from_settings(settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(
-        settings.model, device=settings.device, batch_size=settings.batch_size, max_tokens=settings.max_tokens
+        settings.model,
+        device=settings.device,
+        batch_size=settings.batch_size,
+        max_tokens=settings.max_tokens,
+        threads=settings.threads,
     )
 
 
@@ -53,15 +57,24 @@ class SentenceTransformerEmbedder:
     """The real model, loaded once per process (about 5 s on 2 cores)."""
 
     def __init__(
-        self, model: str, *, device: str = "cpu", batch_size: int = 32, max_tokens: int | None = None
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        batch_size: int = 32,
+        max_tokens: int | None = None,
+        threads: int | None = None,
     ):
         # Never reach for a hub at run time: a packaged or local model is read offline.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in a CLI
+        if threads:
+            torch.set_num_threads(threads)
 
         path = resolve_model_path(model)
         try:

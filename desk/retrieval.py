@@ -111,6 +111,10 @@ class HybridRetriever:
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
         self._fused = lru_cache(maxsize=4096)(self._fused_uncached)
 
+    def embed_query(self, query: str) -> np.ndarray:
+        """The question's vector, from the per-process cache that retrieval fills too."""
+        return self._embed_query(query)
+
     def search(self, query: str, k: int = 8) -> list[Passage]:
         return self.retrieve(query, k).passages
 

@@ -65,6 +65,13 @@ class EmbeddingSettings(BaseModel):
         "passage whole.",
     )
     device: str = Field(default="cpu", description="Torch device for the embedding model.")
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Torch CPU threads per process. Unset: torch's own choice (every core), "
+        "except under `desk serve`, which shares the cores among its workers: two workers each "
+        "using both cores of a 2-core machine fight for them (half the throughput, measured).",
+    )
 
 
 class BackendSettings(BaseModel):

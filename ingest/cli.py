@@ -10,6 +10,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -21,7 +22,9 @@ from desk.settings import Settings
 from desk.sources import SourceError, load_manifest
 from ingest.fetch import FetchError, fetch_all
 from ingest.parse import ParseError
-from ingest.pipeline import IngestReport, ingest
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
@@ -69,6 +72,7 @@ def ingest_command(
 ) -> None:
     """Fetch, parse, chunk, embed and index the official texts (a no-op when up to date)."""
     from desk.embedder import embedder_from_settings
+    from ingest.pipeline import ingest  # chromadb and the model: only for the commands that index
 
     settings = Settings()
 

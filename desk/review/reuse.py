@@ -58,7 +58,8 @@ class ReviewedAnswers:
         held = self._current()
         if not held.decisions:
             return None
-        similarity = held.vectors @ self._embed([question])[0]
+        # The retriever's cache: a question answered afresh is not embedded a second time.
+        similarity = held.vectors @ self.answerer.retriever.embed_query(question)
         for best in np.argsort(-similarity):
             if similarity[best] < self.settings.reuse_threshold:
                 return None
