@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from desk.answering.answerer import Answerer
@@ -146,7 +147,14 @@ def build_config(name: str, index: LoadedIndex, embedder, settings: Settings):
     raise ValueError(f"no configuration {name!r}; known: {', '.join(CONFIGS)}")
 
 
-def run_case(config, case: Case, k: int, known: set[str], embed: Callable[[list[str]], list]) -> CaseResult:
+def run_case(
+    config,
+    case: Case,
+    k: int,
+    known: set[str],
+    embed: Callable[[list[str]], list],
+    holder: Callable[[str], str] = lambda anchor: anchor,
+) -> CaseResult:
     history: list[tuple[str, str]] = []
     for turn in case.turns:  # earlier questions of the conversation, asked first
         earlier = config.ask(turn, history, k, case.role)
@@ -154,7 +162,7 @@ def run_case(config, case: Case, k: int, known: set[str], embed: Callable[[list[
     started = time.perf_counter()
     answered = config.ask(case.question, history, k, case.role)
     latency = (time.perf_counter() - started) * 1000
-    gold = [resolve(anchor, known) or anchor for anchor in case.gold_anchors]
+    gold = [holder(resolve(anchor, known) or anchor) for anchor in case.gold_anchors]
     result = CaseResult(
         id=case.id, kind=case.kind, question=case.question, gold=gold,
         retrieved=answered.retrieved, retrieved_labels=answered.retrieved_labels, answer=answered.answer,
@@ -162,6 +170,23 @@ def run_case(config, case: Case, k: int, known: set[str], embed: Callable[[list[
     )  # fmt: skip
     result.scores = score_case(case, answered, gold, k, known, embed)
     return result
+
+
+def passage_holder(index: LoadedIndex) -> Callable[[str], str]:
+    """Maps a gold anchor to the passage that holds its words, for strict matching.
+
+    Strict matching is containment along anchors ("art-5.par-1" holds "art-5.par-1.pt-f"). A
+    short list is one passage under its paragraph's anchor, and the anchors of its points do
+    not show that paragraph: Article 113's points (a) to (d) are "art-113.pt-a" ... inside the
+    passage "art-113.sub-3". Such a gold anchor is read as the passage that contains it."""
+
+    def holder(anchor: str) -> str:
+        passages = index.passages_under(anchor)
+        if not passages or any(metrics.matches(p.anchor, anchor, Level.STRICT) for p in passages):
+            return anchor
+        return passages[0].anchor
+
+    return lru_cache(maxsize=None)(holder)
 
 
 def score_case(case: Case, answered: Answered, gold: list[str], k: int, known: set[str], embed) -> dict:
@@ -236,7 +261,7 @@ def run(
     known = index.anchors()
     results = []
     for done, case in enumerate(dataset.cases, start=1):
-        results.append(run_case(config, case, k, known, embedder.embed))
+        results.append(run_case(config, case, k, known, embedder.embed, passage_holder(index)))
         progress(done, len(dataset.cases))
     cases = {case.id: case for case in dataset.cases}
     summary = {

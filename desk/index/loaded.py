@@ -84,8 +84,15 @@ class LoadedIndex:
         return set(self._by_anchor)
 
     def passages_under(self, anchor: str) -> list[Passage]:
-        """Passages of a provision and of its parts, in document order."""
-        return list(self._under.get(anchor, []))
+        """Passages of a provision and of its parts, in document order. A part too short to
+        have a passage of its own (a point of a short list, such as Article 113's points) is
+        read in the passage that holds it."""
+        found = self._under.get(anchor)
+        holder = self.provision(anchor)
+        while not found and holder is not None and holder.parent:
+            found = self._under.get(holder.parent)
+            holder = self.provision(holder.parent)
+        return list(found or [])
 
 
 def _preference(provision: Provision) -> int:
