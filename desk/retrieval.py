@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from desk.citations import find_citations, resolve
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.links import defined_terms
+from desk.timeline import Timeline
 from desk.types import Authority, Passage
 
 # Reciprocal rank fusion's constant: 60 in Cormack et al. (2009); 10 here gives the top ranks of
@@ -33,6 +35,10 @@ from desk.types import Authority, Passage
 RRF_K = 10
 _CANDIDATES = 50
 _PER_REFERENCE = 6  # passages taken from one cited provision before the fused results
+# Passages of one article, annex or guidelines document taken from the fused ranking: a
+# question usually needs more than one provision, and the best parts of one article crowd
+# the others out.
+_PER_UNIT = 2
 _EXPANSIONS = 2  # passages pulled in by references and definitions
 # The law in force answers first; recitals interpret it, guidelines guide, and the amending
 # act's own articles only say what changed (the consolidated text shows the result).
@@ -43,15 +49,28 @@ _SOURCE_PRIOR = {
     "gl-5053": 0.7,
     "omnibus": 0.75,
 }
-_DEFINITION_QUESTION = re.compile(
-    r"\bwhat (is|are) (an? |the )?|\bdefin|\bmeaning of\b|\bwho (is|are|counts)\b|\bcounts? as\b|['‘\"]"
+# Words that ask what a term means; the term follows them ("what is a deployer?", "does it
+# count as an importer?"), so "what are the obligations of deployers" asks no definition.
+_ASKS_MEANING = (
+    r"\b(?:what (?:is|are)|who (?:is|are|counts as)|meaning of|definition of|define|defines|definitions?"
+    r"|counts? as|qualif(?:y|ies) as|classed as|regarded as|considered)\s+(?:an?\s+|the\s+)?"
 )
+# A term put in quotes ('deployer', "AI system") is the asker naming a term of art.
+_QUOTED = re.compile(r"(?<![\w])['‘\"“]([^'’\"”]{2,80})['’\"”](?![\w])")
 _DATE_QUESTION = re.compile(
-    r"\bfrom (what|which) date\b|\bapplication date|\bappl(y|ies|icable) from\b"
-    r"|\bwhen do(es)? .{0,60}\bapply\b|\bstarts? to apply\b|\bapply when\b"
+    r"\b(from|since|by|until|as of) (what|which) date\b|\b(from|since|by|until) when\b|\bwhat date\b"
+    r"|\bapplication date|\bappl(y|ies|icable) from\b|\bstarts? to apply\b|\bapply when\b"
+    r"|\bwhen\b.{0,80}\b(appl(y|ies|icable)|bind|binds|take effect|in effect|in force|kicks? in|start|begin"
+    r"|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
 )
 _APPLICATION_DATES = ("art-113",)  # the article that sets when each part of the Act applies
-_CLASSIFICATION_QUESTION = re.compile(r"high[- ]risk|annex iii|classif")
+# A question whether something is high-risk, not one that only mentions a high-risk system.
+_CLASSIFICATION_QUESTION = re.compile(
+    r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b[^.?!]{0,80}\bhigh[- ]risk\b"
+    r"|\bhigh[- ]risk\?|\bclassif|\bannex iii (use|area|case|categor)"
+)
+# Article 6(2) is the rule that makes an Annex III use high-risk; Article 6(3) its way out.
+_ANNEX_III_RULE = ("art-6.par-2", "art-6.par-3")
 # How firms name the Annex III areas (reviewed against Annex III of the consolidated text):
 # a classification question about one of them brings that point of Annex III first.
 _ANNEX_III_AREAS = [
@@ -83,6 +102,28 @@ _PLAIN_ASKING = {
 }  # fmt: skip
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NAMED_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
+
+
+def _unit(anchor: str) -> str:
+    """The article, annex, recital or guidelines document an anchor belongs to."""
+    head = anchor.split(".")[0]
+    if head in {"omnibus", "gl-5052", "gl-5053"} or head.startswith("gl-"):
+        return ".".join(anchor.split(".")[:2]) if head == "omnibus" else head
+    return head
+
+
+def _named_dates(query: str) -> list[date]:
+    found = []
+    for day, month, year in _NAMED_DATE.findall(query):
+        try:
+            found.append(datetime.strptime(f"{day} {month} {year}", "%d %B %Y").date())
+        except ValueError:  # "31 February": not a date, so no key
+            continue
+    return found
+
+
 @dataclass
 class Retrieval:
     passages: list[Passage]
@@ -106,6 +147,16 @@ class HybridRetriever:
         self.embedder = embedder
         self._known = index.anchors()
         self.definitions = defined_terms(index)
+        self.timeline = Timeline.from_index(index)
+        # A defined term at word boundaries, plural too: "deployers", not "redeployer".
+        self._term_patterns = [
+            (re.compile(rf"(?<![\w-]){re.escape(term)}(s|es)?\b", re.I), anchor)
+            for term, anchor in self.definitions.items()
+        ]
+        self._asked_patterns = [
+            (re.compile(rf"{_ASKS_MEANING}{re.escape(term)}(s|es)?\b", re.I), anchor)
+            for term, anchor in self.definitions.items()
+        ]
         # An index never changes under a running retriever, so the same question finds the
         # same candidates: a service desk is asked the same things again and again.
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
@@ -134,6 +185,10 @@ class HybridRetriever:
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         anchors_taken = {p.anchor for p in ranked.values()}
         avoided = tuple(f"{a}." for a in avoid if a not in cited_anchors)
+        named_units = {_unit(a) for a in (*cited_anchors, *wanted)}
+        per_unit: dict[str, int] = {}
+        for passage in ranked.values():
+            per_unit[_unit(passage.anchor)] = per_unit.get(_unit(passage.anchor), 0) + 1
         for passage_id, score in fused:
             if len(ranked) >= k:
                 break
@@ -142,6 +197,10 @@ class HybridRetriever:
                 continue
             if f"{passage.anchor}.".startswith(avoided):
                 continue
+            unit = _unit(passage.anchor)
+            if per_unit.get(unit, 0) >= _PER_UNIT and unit not in named_units:
+                continue  # room for the other provisions a question needs
+            per_unit[unit] = per_unit.get(unit, 0) + 1
             # The law first: guidance that explains a provision brings that provision before it.
             for law in self._law_explained(passage, fused):
                 if law.anchor not in anchors_taken and len(ranked) < k:
@@ -182,13 +241,23 @@ class HybridRetriever:
         of the term a "what is a deployer?" asks about, Article 113 for "when does it apply?"."""
         anchors = []
         lowered = f" {query.lower()} "
-        if _DEFINITION_QUESTION.search(lowered):
-            anchors += [anchor for term, anchor in self.definitions.items() if f" {term}" in lowered][:1]
-        if _DATE_QUESTION.search(lowered):
-            anchors += [a for a in _APPLICATION_DATES if a in self._known]
+        anchors += self._asked_definitions(query)
         if _CLASSIFICATION_QUESTION.search(lowered):
-            anchors += [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]
+            areas = [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]
+            anchors += areas + (list(_ANNEX_III_RULE[:1]) if areas else [])
         return anchors
+
+    def _asked_definitions(self, query: str) -> list[str]:
+        """The Article 3 definitions a question asks for: of the terms it puts in quotes, else
+        of the longest defined term in a "what is a …" / "does it count as …" question."""
+        quoted = [q.lower() for q in _QUOTED.findall(query)]
+        found = [self.definitions[q] for q in quoted if q in self.definitions]
+        found += [
+            anchor for q in quoted for term, anchor in self._term_patterns if term.fullmatch(q.rstrip("s"))
+        ]
+        if found:
+            return list(dict.fromkeys(found))[:2]
+        return [anchor for asked, anchor in self._asked_patterns if asked.search(query)][:1]
 
     def _law_explained(self, passage: Passage, fused: list[tuple[str, float]]) -> list[Passage]:
         """The binding provision a guidelines paragraph explains (the first it refers to)."""
@@ -210,8 +279,33 @@ class HybridRetriever:
         return chosen
 
     def _intended(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
-        """The best-ranked passage of each intended provision (its most relevant part)."""
-        return self._best_parts(self._intended_anchors(query), fused)
+        """The best-ranked passage of each intended provision (its most relevant part), and for
+        a question of when something applies, the part of Article 113 that dates it."""
+        dating = self._dating(query, fused) if _DATE_QUESTION.search(query.lower()) else []
+        return dating + self._best_parts(self._intended_anchors(query), fused)
+
+    def _dating(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
+        """The point of Article 113 that sets the date of what the question is about: the
+        provisions of the Act that rank best for it, read through the timeline's rules
+        (a new Article 5 ban -> point (a), Chapter V -> point (b), Annex III systems -> point (c))."""
+        votes: dict[str, int] = {}
+        # A date the question names ("live on 2 August 2025") is the timeline's own key.
+        for day in _named_dates(query):
+            for entry in self.timeline.entries:
+                if entry.date == day:
+                    votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        topical = 0
+        for passage_id, _ in fused:
+            passage = self.index.passage(passage_id)
+            if passage.source_id != "ai-act-consolidated" or passage.anchor.startswith("art-113"):
+                continue
+            for entry in self.timeline.applying_to(passage.anchor, passage.heading_path):
+                votes[entry.set_by] = votes.get(entry.set_by, 0) + 3 - topical
+            topical += 1
+            if topical == 3:
+                break
+        dated = sorted(votes, key=votes.get, reverse=True)[:1] or list(_APPLICATION_DATES)
+        return [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
 
     def _embed_uncached(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0]

@@ -1,0 +1,77 @@
+"""Retrieval on the whole official corpus: what a kind of question brings, and what it leaves room for."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.index import LoadedIndex
+from desk.retrieval import HybridRetriever
+from evals.runner import passage_holder
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def index(corpus_settings) -> LoadedIndex:
+    return LoadedIndex.open(corpus_settings)
+
+
+@pytest.fixture(scope="module")
+def retriever(index, embedder) -> HybridRetriever:
+    return HybridRetriever(index, embedder)
+
+
+def anchors(retriever: HybridRetriever, question: str, k: int = 5, **kwargs) -> list[str]:
+    return [p.anchor for p in retriever.retrieve(question, k, **kwargs).passages[:k]]
+
+
+def test_a_point_of_a_short_list_is_read_in_the_passage_that_holds_it(index):
+    # Article 113's points (a) to (d) are one passage, its third subparagraph.
+    held = index.passages_under("art-113.pt-b")
+    assert [p.anchor for p in held] == ["art-113.sub-3"]
+    assert "2 August 2025" in held[0].text
+    assert passage_holder(index)("art-113.pt-c.pt-i") == "art-113.sub-3"
+    # A provision with passages of its own keeps its anchor.
+    assert passage_holder(index)("art-26.par-1") == "art-26.par-1"
+    assert passage_holder(index)("art-26") == "art-26"
+
+
+def test_a_question_of_when_brings_the_part_of_article_113_that_dates_its_subject(retriever):
+    found = anchors(
+        retriever, "From when does the new ban on apps that generate non-consensual intimate images apply?"
+    )
+    assert "art-5.par-1.pt-ba" in found
+    assert "art-113.sub-3" in found  # point (a): 2 December 2026 for the added prohibitions
+
+
+def test_a_date_the_question_names_finds_what_the_timeline_dates_on_it(retriever):
+    found = anchors(retriever, "Which parts of the Act were already live on 2 August 2025?")
+    assert found[0] == "art-113.sub-3", found  # point (b) sets 2 August 2025
+
+
+def test_a_quoted_term_brings_its_definition_first(retriever):
+    found = anchors(
+        retriever, "Our call-centre tool flags angry callers. Is that an 'emotion recognition system'?"
+    )
+    assert found[0] == "art-3.pt-39", found
+
+
+def test_a_question_that_only_uses_defined_terms_asks_for_no_definition(retriever):
+    found = anchors(retriever, "What are the obligations of deployers of high-risk AI systems?", k=5)
+    assert not any(a.startswith("art-3.") for a in found), found
+
+
+def test_one_article_leaves_room_for_the_others_a_question_needs(retriever):
+    found = anchors(
+        retriever,
+        "We are a life insurer pricing premiums with AI. Is that high-risk, and do we need a fundamental rights impact assessment?",
+        k=6,
+    )
+    articles = [a.split(".")[0] for a in found]
+    assert max(articles.count(a) for a in set(articles)) <= 2, found
+    assert "anx-III.pt-5" in found and "art-6.par-2" in found  # the use case and the rule that lists it
+
+
+def test_a_named_article_may_fill_the_ranking(retriever):
+    found = anchors(retriever, "What does Article 26 say?", k=6)
+    assert all(a.startswith("art-26.") for a in found), found
