@@ -346,15 +346,30 @@ _OTHER_ACT_RE = re.compile(
 )
 
 
+_OMNIBUS_NAMES = "|".join(_BY_PREFIX["omnibus"].names)
+# The amending act named right before ("Regulation (EU) 2026/1744, Recital 32"; by its
+# number only: "after the Omnibus, Article 10(5) ..." is about the AI Act's Article 10) or
+# right after ("Article 1 of the Omnibus").
+_OMNIBUS_BEFORE_RE = re.compile(
+    r"(?:Regulation\s+\(EU\)\s+)?2026/1744\s*,?\s*(?:’s\s+|'s\s+)?$", re.IGNORECASE
+)
+_OMNIBUS_AFTER_RE = re.compile(rf"\s*,?\s*(?:of|in)\s+(?:the\s+)?(?:{_OMNIBUS_NAMES})", re.IGNORECASE)
+
+
 def _citation_at(text: str, start: int) -> FoundCitation | None:
     rest = text[start:]
     for reader in (_read_article, _read_annex, _read_recital):
         match = reader(rest)
         if match is not None:
             anchor, length = match
-            if _OTHER_ACT_RE.match(rest, length):
+            amending = _OMNIBUS_BEFORE_RE.search(text[max(0, start - 40) : start]) or _OMNIBUS_AFTER_RE.match(
+                rest, length
+            )
+            if not amending and _OTHER_ACT_RE.match(rest, length):
                 return None  # "Article 6 of Regulation (EU) 2019/1020" is another act's
             anchor = _with_reversed_point(text, start, anchor)
+            if amending:
+                anchor = f"omnibus.{anchor}"
             return FoundCitation(rest[:length].strip(), anchor, start, start + length)
     return None
 

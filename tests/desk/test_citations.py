@@ -87,6 +87,20 @@ def test_finds_citations_in_running_text():
 
 
 @pytest.mark.parametrize(
+    ("text", "anchors"),
+    [
+        ("Regulation (EU) 2026/1744, Recital 32 explains why", ["omnibus.rct-32"]),
+        ("see Recital 12 of Regulation (EU) 2026/1744", ["omnibus.rct-12"]),
+        ("Article 1, point (9), of the Digital Omnibus", ["omnibus.art-1.pt-9"]),
+        # The amending act as the setting of an AI Act citation is not the act cited.
+        ("after the Omnibus, Article 10(5) still applies", ["art-10.par-5"]),
+    ],
+)
+def test_citations_of_the_amending_act_in_running_text_are_its_own(text, anchors):
+    assert [found.anchor for found in find_citations(text)] == anchors
+
+
+@pytest.mark.parametrize(
     ("anchor", "known", "resolved"),
     [
         ("art-3.par-4", {"art-3", "art-3.pt-4"}, "art-3.pt-4"),  # Article 3 has points
