@@ -26,6 +26,7 @@ from desk.citations import find_citations, resolve
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.links import defined_terms
+from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
 
@@ -317,7 +318,12 @@ class HybridRetriever:
     def _fused_uncached(self, query: str) -> tuple[list[tuple[str, float]], float]:
         """(passage id, fused score), best first, and the best cosine similarity."""
         dense_hits = self.index.dense.search(self._embed_query(query), _CANDIDATES)
-        lexical = [self.index.passages[pos].id for pos, _ in self.index.lexical.search(query, _CANDIDATES)]
+        # BM25 also searches the Act's words for the everyday ones ("chatbot"); the embedding
+        # model is given the question as asked (adding them there measured worse).
+        lexical_query = f"{query} {in_the_acts_words(query)}"
+        lexical = [
+            self.index.passages[pos].id for pos, _ in self.index.lexical.search(lexical_query, _CANDIDATES)
+        ]
         scores: dict[str, float] = {}
         for ranking in ([pid for pid, _ in dense_hits], lexical):
             for rank, passage_id in enumerate(ranking):

@@ -75,3 +75,20 @@ def test_one_article_leaves_room_for_the_others_a_question_needs(retriever):
 def test_a_named_article_may_fill_the_ranking(retriever):
     found = anchors(retriever, "What does Article 26 say?", k=6)
     assert all(a.startswith("art-26.") for a in found), found
+
+
+def test_everyday_words_find_the_provision_worded_in_the_acts_words(retriever):
+    found = anchors(
+        retriever, "An engineer wants to blow the whistle on our AI system. Is she legally protected?"
+    )
+    assert "art-87" in found, found
+    found = anchors(retriever, "We are launching a chatbot on our website. What must we tell users?")
+    assert any(a.startswith("art-50.par-1") for a in found), found
+
+
+def test_the_acts_words_are_added_only_for_the_everyday_terms_used():
+    from desk.thesaurus import in_the_acts_words
+
+    assert "reporting persons" in in_the_acts_words("Can I blow the whistle?")
+    assert "interact directly with natural persons" in in_the_acts_words("our Chatbots")
+    assert in_the_acts_words("What does Article 26 say?") == ""

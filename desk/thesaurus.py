@@ -1,0 +1,63 @@
+"""The Act's own words for what firms call things in their own.
+
+Firms ask about "chatbots", "deepfakes", "whistleblowers" and "fines"; the Act speaks of
+"AI systems intended to interact directly with natural persons", "deep fakes", "reporting
+persons" and "administrative fines". A lexical index finds the provision only in the Act's
+words, and a small embedding model often misses the link too. Each entry adds the Act's
+wording to the search when a question uses the everyday one; the question itself is kept.
+
+Reviewed against the consolidated text: every added phrase is worded as the Act words it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENTRIES: tuple[tuple[str, str], ...] = (
+    (r"chat ?bots?|virtual assistants?|conversational (ai|agents?|assistants?)",
+     "AI systems intended to interact directly with natural persons informed that they are interacting with an AI system"),
+    (r"deep ?fakes?|fake (videos?|images?|audio|voices?)|synthetic (videos?|images?|audio|voices?)",
+     "deep fake image, audio or video content artificially generated or manipulated disclose"),
+    (r"watermark\w*|label(l?ing)? (ai[- ])?generated|mark(ing)? (synthetic|generated|ai)",
+     "outputs marked in a machine-readable format and detectable as artificially generated or manipulated"),
+    (r"whistle ?-?blow\w*|blows? the whistle",
+     "reporting of infringements and protection of reporting persons Directive (EU) 2019/1937"),
+    (r"\bcomplain\w*", "right to lodge a complaint with a market surveillance authority"),
+    (r"\bexplanation\b|\bexplain (the|a|its|their) decision|why (the|a) decision",
+     "right to explanation of individual decision-making"),
+    (r"\bfine[sd]?\b|\bpenalt\w+|\bsanction\w*", "penalties administrative fines"),
+    (r"\b(start-?ups?|small (companies|company|firms?|businesses))\b", "SMEs, including start-ups"),
+    (r"(someone|somebody|representative|presence|contact) in the (eu|union)|no (eu |union )?establishment"
+     r"|established (outside|in a third country)",
+     "authorised representative established in the Union provider established in a third country"),
+    (r"\bhuman in the loop\b|\boverrid\w+|\bstop button\b|\bintervene\b", "human oversight"),
+    (r"\blog(s|ging)?\b|audit trail", "automatically generated logs record-keeping"),
+    (r"\bhack\w*|\badversarial\b|\bcyber ?attacks?\b|\bpoisoning\b", "accuracy, robustness and cybersecurity"),
+    (r"\bvoluntar\w+|\bcodes? of conduct\b|\bgo beyond\b", "codes of conduct for voluntary application of specific requirements"),
+    (r"\bopen[- ](source|weights?)\b", "free and open-source licence"),
+    (r"\b(accident|malfunction\w*|incident)\b", "serious incident reporting"),
+    (r"\bwithdraw\w*|\brecall\w*", "corrective actions withdraw recall"),
+    (r"\bce mark\w*", "CE marking"),
+    (r"\b(third[- ]party|external) (assessment|audit|certification)|\bcertif\w+",
+     "conformity assessment involving a notified body"),
+    (r"\breal[- ]world (test\w*|trial\w*|pilot\w*)|\bfield (tests?|trials?)|\bpilot (project|test)",
+     "testing of high-risk AI systems in real world conditions outside AI regulatory sandboxes"),
+    (r"\b(train(ing)?|educat\w+|upskill\w*) (our |the |its )?(staff|employees|workers|people)", "AI literacy"),
+    (r"\bsocial (scor\w+|credit)", "evaluation or classification of natural persons based on their social behaviour"),
+    (r"\bpredictive policing|\bpredict\w* (crime|criminal|offen\w+|reoffend\w*)",
+     "risk assessments of natural persons to predict the risk of a natural person committing a criminal offence"),
+    (r"\bscrap\w+", "untargeted scraping of facial images from the internet or CCTV footage"),
+    (r"\bdark patterns?|\bsubliminal|\bmanipulat\w+", "subliminal techniques or purposefully manipulative or deceptive techniques"),
+    (r"\b(face|facial) recognition|\bface (match\w*|search)", "remote biometric identification system"),
+    (r"\b(foundation models?|llms?|large language models?)\b", "general-purpose AI model"),
+    (r"\bflops?\b|floating[- ]point|\bcompute\b|\bfrontier\b", "cumulative amount of computation used for training floating point operations high-impact capabilities"),
+    (r"\bcopyright\w*", "policy to comply with Union law on copyright and related rights"),
+    (r"\b(impact assessment|fria)\b", "fundamental rights impact assessment"),
+)  # fmt: skip
+
+_PATTERNS = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _ENTRIES)
+
+
+def in_the_acts_words(question: str) -> str:
+    """The Act's wording for the everyday terms the question uses ("" when it uses none)."""
+    return " ".join(words for pattern, words in _PATTERNS if pattern.search(question))
