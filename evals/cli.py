@@ -26,9 +26,16 @@ def run_command(
     config: str = typer.Option("desk", help="desk, bm25-naive or langchain-naive."),
     backend: str | None = typer.Option(None, help="Answering backend (default: the settings')."),
     k: int = typer.Option(5, min=1, max=50, help="The k of recall@k and nDCG@k."),
+    judge: str | None = typer.Option(
+        None,
+        help="Backend that judges faithfulness and correctness (default: the answering backend "
+        "when it is an LLM; 'none' for no judge).",
+    ),
 ) -> None:
     """Run a dataset through a configuration and write its per-case results and report."""
+    from desk.backends import UnknownBackend, get_backend
     from desk.embedder import embedder_from_settings
+    from evals.judge import LLMJudge
     from evals.runner import run
 
     settings = Settings()
@@ -36,6 +43,14 @@ def run_command(
         settings = settings.model_copy(
             update={"backend": settings.backend.model_copy(update={"name": backend})}
         )
+    judge_name = judge or settings.backend.name
+    llm_judge = None
+    if judge_name not in {"none", "extractive"}:
+        try:
+            llm_judge = LLMJudge(get_backend(settings.backend.model_copy(update={"name": judge_name})))
+        except UnknownBackend as error:
+            err.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(code=2) from None
     loaded = load_dataset(dataset)
     for problem in loaded.errors:
         err.print(f"[yellow]{dataset}: {problem} (skipped)[/yellow]", highlight=False)
@@ -46,7 +61,7 @@ def run_command(
         try:
             summary = run(
                 loaded, settings, config_name=config, k=k, out_dir=out, embedder=embedder,
-                progress=lambda done, total: bars.update(task, completed=done),
+                progress=lambda done, total: bars.update(task, completed=done), judge=llm_judge,
             )  # fmt: skip
         except ValueError as error:
             err.print(f"[red]error:[/red] {error}", highlight=False)

@@ -31,6 +31,7 @@ from desk.settings import Settings
 from desk.types import Authority, Passage, Role
 from evals import metrics
 from evals.dataset import Case, Dataset
+from evals.judge import LLMJudge
 from evals.metrics import Level
 
 CONFIGS = ("desk", "bm25-naive", "langchain-naive")
@@ -154,6 +155,7 @@ def run_case(
     known: set[str],
     embed: Callable[[list[str]], list],
     holder: Callable[[str], str] = lambda anchor: anchor,
+    judge: LLMJudge | None = None,
 ) -> CaseResult:
     history: list[tuple[str, str]] = []
     for turn in case.turns:  # earlier questions of the conversation, asked first
@@ -169,7 +171,26 @@ def run_case(
         cited=answered.cited, declined=answered.declined, flags=answered.flags, latency_ms=round(latency, 1),
     )  # fmt: skip
     result.scores = score_case(case, answered, gold, k, known, embed)
+    if judge is not None:
+        result.scores.update(judge_case(judge, case, answered))
     return result
+
+
+def judge_case(judge: LLMJudge, case: Case, answered: Answered) -> dict:
+    """The LLM judge's scores, and how many of its replies were no verdict."""
+    if answered.declined or not answered.answer:
+        return {"faithfulness.llm_judge": None, "correctness.llm_judge": None, "judge.unread": 0}
+    faithful = judge.faithfulness(answered.answer, answered.passages_by_number)
+    correct = (
+        judge.correctness(case.question, answered.answer, case.reference_answer)
+        if case.reference_answer
+        else None
+    )
+    return {
+        "faithfulness.llm_judge": faithful.mean,
+        "correctness.llm_judge": correct.mean if correct else None,
+        "judge.unread": faithful.unread + (correct.unread if correct else 0),
+    }
 
 
 def passage_holder(index: LoadedIndex) -> Callable[[str], str]:
@@ -215,7 +236,8 @@ def score_case(case: Case, answered: Answered, gold: list[str], k: int, known: s
 
 def summarise(results: list[CaseResult], cases: dict[str, Case], k: int) -> dict:
     names = sorted(
-        {name for r in results for name in r.scores} - {"abstention.declined", "citations.nonexistent"}
+        {name for r in results for name in r.scores}
+        - {"abstention.declined", "citations.nonexistent", "judge.unread"}
     )
     summary: dict[str, float | int | None] = {
         name: metrics.mean([r.scores.get(name) for r in results]) for name in names
@@ -228,8 +250,11 @@ def summarise(results: list[CaseResult], cases: dict[str, Case], k: int) -> dict
     latencies = [r.latency_ms for r in results]
     summary["latency.p50_ms"] = metrics.percentile(latencies, 0.5)
     summary["latency.p95_ms"] = metrics.percentile(latencies, 0.95)
-    summary["faithfulness.llm_judge"] = None
-    summary["correctness.llm_judge"] = None
+    # Without a judge these stay None: named, so that two runs' summaries have the same keys.
+    summary.setdefault("faithfulness.llm_judge", None)
+    summary.setdefault("correctness.llm_judge", None)
+    if any("judge.unread" in r.scores for r in results):
+        summary["judge.unread"] = int(sum(r.scores.get("judge.unread") or 0 for r in results))
     return summary
 
 
@@ -254,6 +279,7 @@ def run(
     out_dir: Path,
     embedder,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    judge: LLMJudge | None = None,
 ) -> dict:
     """Run every case; write per-case JSON, summary.json and report.html to `out_dir`."""
     index = LoadedIndex.open(settings)
@@ -261,7 +287,7 @@ def run(
     known = index.anchors()
     results = []
     for done, case in enumerate(dataset.cases, start=1):
-        results.append(run_case(config, case, k, known, embedder.embed, passage_holder(index)))
+        results.append(run_case(config, case, k, known, embedder.embed, passage_holder(index), judge))
         progress(done, len(dataset.cases))
     cases = {case.id: case for case in dataset.cases}
     summary = {
@@ -275,6 +301,7 @@ def run(
             "dataset": str(dataset.path),
             "dataset_sha256": dataset.sha256,
             "cases": len(results),
+            "judge": judge.name if judge else None,
             "dataset_errors": [str(e) for e in dataset.errors],
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         },
