@@ -36,7 +36,7 @@ from desk.index.layout import (
     write_jsonl,
 )
 from desk.index.lexical import LexicalIndex
-from desk.index.vectors import collection_name, open_client, write_passages
+from desk.index.vectors import COLLECTION_METADATA, collection_name, open_client, write_passages
 from desk.settings import Settings
 from desk.sources import Manifest, SourceUse, load_manifest
 from desk.types import Passage, Provision, ProvisionKind
@@ -86,6 +86,7 @@ def index_name(settings: Settings, fetched: list[FetchedSource]) -> str:
         "parser": PARSER_VERSION,
         "chunking": settings.chunking.model_dump(),
         "model": [settings.embedding.model, settings.embedding.max_tokens],
+        "vectors": COLLECTION_METADATA,
         "sources": {f.source.id: [file.sha256 for file in f.files] for f in fetched},
     }
     digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()

@@ -41,6 +41,12 @@ def open_client(chroma_url: str | None, index_folder: Path) -> chromadb.ClientAP
     return chromadb.PersistentClient(path=str(index_folder), settings=settings)
 
 
+# Cosine distance; and a search wide enough to be exact at the corpus' size (about 2,000
+# passages). With Chroma's default (search_ef 100) the nearest 50 to the same vector came
+# back in a different order in different processes, so two eval runs of the same desk differed.
+COLLECTION_METADATA = {"hnsw:space": "cosine", "hnsw:search_ef": 512, "hnsw:construction_ef": 200}
+
+
 def collection_name(index_name: str) -> str:
     return f"passages-{index_name}"
 
@@ -51,7 +57,7 @@ def write_passages(
     """Create the collection afresh and add every passage with its vector."""
     with contextlib.suppress(Exception):  # absent: nothing to replace
         client.delete_collection(name)
-    collection = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    collection = client.create_collection(name, metadata=COLLECTION_METADATA, embedding_function=None)
     for start in range(0, len(passages), _ADD_BATCH):
         batch = passages[start : start + _ADD_BATCH]
         collection.add(
@@ -94,6 +100,14 @@ class DenseIndex:
 
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given passages."""
+        found = self._collection.get(ids=ids, include=["embeddings"])
+        return {
+            pid: np.asarray(vector, dtype=np.float32)
+            for pid, vector in zip(found["ids"], found["embeddings"], strict=True)
+        }
 
     def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the nearest passages, nearest first."""
