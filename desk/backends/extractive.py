@@ -21,6 +21,7 @@ from desk.types import Authority
 
 _SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(‘“])|\n+")
 _MIN_WORDS = 4
+_LAW_WITHIN = 3  # the passages, counted from the first, whose law must be quoted
 # Guidance and policy are never quoted as if they were the law.
 _STANDING = {
     Authority.GUIDANCE: " (Commission guidance, not binding)",
@@ -54,6 +55,7 @@ def compose(prompt: Prompt, limit: int) -> str:
         return ""
     scores = _scores(question, candidates)
     best = sorted(range(len(candidates)), key=lambda i: scores[i], reverse=True)[:limit]
+    best = _with_the_law(best, candidates, prompt, scores)
     chosen = sorted(best, key=lambda i: i)  # in passage order, as the law reads
     lines = []
     for index in chosen:
@@ -61,6 +63,22 @@ def compose(prompt: Prompt, limit: int) -> str:
         passage = prompt.passages[number - 1]
         lines.append(f"{passage.label}{_STANDING.get(passage.authority, '')}: “{sentence}” [{number}]")
     return "\n".join(lines)
+
+
+def _with_the_law(
+    best: list[int], candidates: list[tuple[int, str, frozenset[str]]], prompt: Prompt, scores: list[float]
+) -> list[int]:
+    """The law speaks first: when the sentences chosen are all guidance or recitals and a
+    binding passage ranks among the first, its best sentence takes the last place. Short
+    guidance sentences repeat a question's words ("emotion recognition ... prohibited") more
+    often than the provision they explain does."""
+    binding = [
+        i for i, (number, _, _) in enumerate(candidates)
+        if number <= _LAW_WITHIN and prompt.passages[number - 1].authority is Authority.BINDING
+    ]  # fmt: skip
+    if not best or not binding or any(i in binding for i in best):
+        return best
+    return [*best[:-1], max(binding, key=lambda i: scores[i])]
 
 
 def split_sentences(text: str) -> list[str]:

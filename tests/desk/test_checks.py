@@ -66,3 +66,22 @@ def test_the_extractive_backend_quotes_verbatim_with_citations():
     assert result.flags == [] and "[2]" in text
     assert "in accordance with the instructions for use" in text
     assert "".join(ExtractiveBackend().stream(prompt)) == text
+
+
+def test_the_extractive_answer_quotes_the_law_before_guidance_that_repeats_the_question():
+    law = _passage(
+        5,
+        "The following AI practices shall be prohibited: the use of AI systems to infer emotions of a natural person in the areas of workplace.",
+    )
+    guidance = [
+        _passage(
+            900 + n, f"Using emotion recognition at the workplace is prohibited in case {n}."
+        ).model_copy(update={"authority": Authority.GUIDANCE, "label": f"Guidelines, paragraph {n}"})
+        for n in range(1, 4)
+    ]
+    prompt = Prompt(
+        question="Is emotion recognition at the workplace prohibited?", passages=[law, *guidance], messages=[]
+    )
+    text = ExtractiveBackend(sentences=3).generate(prompt).text
+    assert "[1]" in text and "infer emotions" in text, text
+    assert text.count("not binding") == 2  # the law took the place of one guidance sentence
