@@ -13,7 +13,9 @@ kept beside the ranking: it is what the relevance floor is measured on.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +27,7 @@ import numpy as np
 from desk.citations import find_citations, resolve
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
+from desk.index.lexical import tokens
 from desk.links import defined_terms
 from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
@@ -40,6 +43,8 @@ _PER_REFERENCE = 6  # passages taken from one cited provision before the fused r
 # question usually needs more than one provision, and the best parts of one article crowd
 # the others out.
 _PER_UNIT = 2
+_FEEDBACK_PASSAGES = 5  # pseudo-relevance feedback: the passages whose shared words are searched
+_FEEDBACK_TERMS = 10  # and how many of those words (chosen on the development set, as 5 and 10)
 _EXPANSIONS = 2  # passages pulled in by references and definitions
 # The law in force answers first; recitals interpret it, guidelines guide, and the amending
 # act's own articles only say what changed (the consolidated text shows the result).
@@ -115,6 +120,14 @@ def _unit(anchor: str) -> str:
     return head
 
 
+def _rrf(*rankings: list[str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, passage_id in enumerate(ranking):
+            scores[passage_id] = scores.get(passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return scores
+
+
 def _named_dates(query: str) -> list[date]:
     found = []
     for day, month, year in _NAMED_DATE.findall(query):
@@ -149,6 +162,10 @@ class HybridRetriever:
         self._known = index.anchors()
         self.definitions = defined_terms(index)
         self.timeline = Timeline.from_index(index)
+        self._documents = len(index.passages)
+        self._document_frequency = Counter(
+            t for words in tokens([p.text for p in index.passages]) for t in set(words)
+        )
         # A defined term at word boundaries, plural too: "deployers", not "redeployer".
         self._term_patterns = [
             (re.compile(rf"(?<![\w-]){re.escape(term)}(s|es)?\b", re.I), anchor)
@@ -308,6 +325,17 @@ class HybridRetriever:
         dated = sorted(votes, key=votes.get, reverse=True)[:1] or list(_APPLICATION_DATES)
         return [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
 
+    def _shared_terms(self, query: str, texts: list[str]) -> str:
+        """The rarest words (stems) that at least two of `texts` use and the query does not."""
+        asked = set(tokens([query])[0])
+        counts = Counter(t for words in tokens(texts) for t in set(words) if t not in asked)
+        weighted = sorted(
+            ((count * math.log(self._documents / (1 + self._document_frequency[term])), term)
+             for term, count in counts.items() if count >= 2),
+            reverse=True,
+        )  # fmt: skip
+        return " ".join(term for _, term in weighted[:_FEEDBACK_TERMS])
+
     def _embed_uncached(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0]
 
@@ -324,10 +352,15 @@ class HybridRetriever:
         lexical = [
             self.index.passages[pos].id for pos, _ in self.index.lexical.search(lexical_query, _CANDIDATES)
         ]
-        scores: dict[str, float] = {}
-        for ranking in ([pid for pid, _ in dense_hits], lexical):
-            for rank, passage_id in enumerate(ranking):
-                scores[passage_id] = scores.get(passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        dense = [pid for pid, _ in dense_hits]
+        scores = _rrf(dense, lexical)
+        # Pseudo-relevance feedback: the words the best passages share, searched again with the
+        # question's, find the provisions worded as those passages are and the asker was not.
+        best_first = sorted(scores, key=scores.get, reverse=True)[:_FEEDBACK_PASSAGES]
+        shared = self._shared_terms(lexical_query, [self.index.passage(pid).text for pid in best_first])
+        if shared:
+            found = self.index.lexical.search(f"{lexical_query} {shared}", _CANDIDATES)
+            scores = _rrf(dense, [self.index.passages[pos].id for pos, _ in found])
         passages = {pid: self.index.passage(pid) for pid in scores}
         for pid, passage in passages.items():
             if passage is not None:

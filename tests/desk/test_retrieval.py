@@ -92,3 +92,44 @@ def test_the_acts_words_are_added_only_for_the_everyday_terms_used():
     assert "reporting persons" in in_the_acts_words("Can I blow the whistle?")
     assert "interact directly with natural persons" in in_the_acts_words("our Chatbots")
     assert in_the_acts_words("What does Article 26 say?") == ""
+
+
+def test_feedback_searches_the_rare_words_the_best_passages_share_and_the_question_lacks(retriever):
+    texts = [
+        "Providers shall draw up the technical documentation and keep the logs.",
+        "The technical documentation shall be kept up to date by providers.",
+        "Member States shall lay down penalties.",
+    ]
+    shared = retriever._shared_terms("What must providers keep?", texts).split()
+    assert "document" in " ".join(shared)  # 'documentation', stemmed, in two of the texts
+    assert not {"provid", "keep"} & set(shared)  # the question's own words are not added
+    assert "penalti" not in shared  # one passage's word is not shared
+
+
+def test_the_nearest_passages_are_the_same_in_every_process(corpus_settings, embedder, tmp_path):
+    """Two eval runs of one desk must rank alike: Chroma's search is set wide enough to be
+    exact at this corpus' size (with its default, this question's 50 nearest passages came
+    back in another order in each process)."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    question = (
+        "We're a 15-person AI start-up and compliance costs are killing us, especially translating "
+        "documentation for every country. What support does the AI Act promise small companies like us?"
+    )
+    np.save(tmp_path / "question.npy", embedder.embed([question])[0])
+    script = (
+        "import numpy; from desk.settings import Settings; from desk.index import LoadedIndex;"
+        f"vector = numpy.load({str(tmp_path / 'question.npy')!r});"
+        "print([pid for pid, _ in LoadedIndex.open(Settings()).dense.search(vector, 50)])"
+    )
+    env = {"DESK_DATA_DIR": str(corpus_settings.data_dir), "PATH": "/usr/bin:/bin"}
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(3)
+    }
+    assert len(runs) == 1, runs
