@@ -143,10 +143,15 @@ class Retrieval:
     passages: list[Passage]
     best_similarity: float  # cosine similarity of the nearest passage to the question
     cited: list[str] = field(default_factory=list)  # anchors the question names
+    # Anchors the question is recognised to be about without naming them: the Annex III area
+    # of "is our CV-screening tool high-risk?", the definition of "what is a deployer?".
+    recognised: list[str] = field(default_factory=list)
 
     @property
     def named_provision(self) -> bool:
-        return bool(self.cited)
+        """The question names a provision, or is recognised to be about one: the desk knows
+        what it asks, however far its wording is from the text (no relevance floor)."""
+        return bool(self.cited or self.recognised)
 
 
 class Retriever(Protocol):
@@ -228,7 +233,8 @@ class HybridRetriever:
                 anchors_taken.add(passage.anchor)
                 ranked[passage_id] = passage.model_copy(update={"score": round(score, 5)})
         top = list(ranked.values())[:k]
-        return Retrieval(top + self._expansions(query, top), best, cited_anchors)
+        recognised = [a for a in self._intended_anchors(query) if a in self._known]
+        return Retrieval(top + self._expansions(query, top), best, cited_anchors, recognised)
 
     def _cited_first(
         self, query: str, anchors: list[str], fused: list[tuple[str, float]], k: int

@@ -133,3 +133,21 @@ def test_the_nearest_passages_are_the_same_in_every_process(corpus_settings, emb
         for _ in range(3)
     }
     assert len(runs) == 1, runs
+
+
+def test_a_question_recognised_by_its_subject_is_answered_whatever_its_similarity(
+    corpus_settings, index, retriever
+):
+    from desk.answering.answerer import Answerer
+    from desk.backends import get_backend
+    from desk.settings import AnsweringSettings
+
+    # A floor no question reaches: only what the desk recognises is answered.
+    settings = corpus_settings.model_copy(update={"answering": AnsweringSettings(relevance_floor=0.99)})
+    answerer = Answerer(retriever, get_backend(settings.backend), settings, "2026-07-27")
+    recognised = answerer.answer(
+        "We build a CV-screening tool that ranks applicants. Is it high-risk?", conversation_id="c"
+    )
+    assert not recognised.declined and any(c.anchor.startswith("anx-III.pt-4") for c in recognised.citations)
+    assert answerer.answer("What is a 'deployer'?", conversation_id="c").declined is False
+    assert answerer.answer("How do I bake sourdough bread?", conversation_id="c").declined
