@@ -238,7 +238,42 @@ def _timed_ingest(data_dir: Path, run: str) -> dict:
     }
 
 
+def tune_command(
+    out: Path = typer.Option(..., help="Folder for the adapted model (sentence-transformers format)."),
+    epochs: int = typer.Option(1, min=1, max=10, help="Passes over the corpus' pairs."),
+    seed: int = typer.Option(0, help="Seed of the shuffle and the training."),
+) -> None:
+    """Adapt the embedding model to the corpus from the pairs the corpus itself states
+    (guidance and the law it explains, titles and their passages); then set
+    DESK_EMBEDDING__MODEL to the folder and run `desk ingest`."""
+    from desk.embedder import embedder_from_settings
+    from desk.index import IndexUnavailable, LoadedIndex
+    from ingest.tune import corpus_pairs, tune
+
+    settings = Settings()
+    try:
+        index = LoadedIndex.open(settings)
+    except IndexUnavailable as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(code=2) from None
+    pairs = corpus_pairs(index)
+    model = embedder_from_settings(settings.embedding)._model
+    columns = (TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err) as bars:
+        task = bars.add_task("tune", total=None)
+        report = tune(
+            model, pairs, out, epochs=epochs, seed=seed,
+            progress=lambda step, steps, loss: bars.update(task, completed=step, total=steps),
+        )  # fmt: skip
+    console.print(
+        f"{report.pairs} pairs, {report.steps} steps, "
+        f"loss {report.first_loss:.3f} -> {report.last_loss:.3f}; model in {report.folder}\n"
+        f"use it: DESK_EMBEDDING__MODEL={report.folder} desk ingest"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Entry point of the `desk.cli` group."""
     app.command("ingest")(ingest_command)
+    app.command("tune")(tune_command)
     app.add_typer(corpus_app, name="corpus")
