@@ -90,6 +90,11 @@ class SentenceTransformerEmbedder:
         self.dimensions = int(self._model.get_embedding_dimension())
         self.batch_size = batch_size
 
+    @property
+    def model(self):
+        """The SentenceTransformer itself, for `desk tune` to train."""
+        return self._model
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)

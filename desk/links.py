@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from desk.citations import label_for
 from desk.index import LoadedIndex
-from desk.types import Link, ProvisionKind
+from desk.types import Link, Provision, ProvisionKind
 
 _DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
 _MAX_DEFINITIONS = 8
@@ -30,6 +30,15 @@ def defined_terms(index: LoadedIndex) -> dict[str, str]:
         if provision.kind is ProvisionKind.POINT and (found := _DEFINED_TERM.match(provision.text)):
             terms[found.group(1).lower()] = provision.anchor
     return dict(sorted(terms.items(), key=lambda item: -len(item[0])))
+
+
+def law_explained(provision: Provision) -> str | None:
+    """The provision of the AI Act a guidelines paragraph or an amending provision explains:
+    the first it refers to that is neither guidance, nor a recital, nor the amending act."""
+    for reference in provision.references:
+        if reference.anchor and not reference.anchor.startswith(("gl-", "rct-", "omnibus.")):
+            return reference.anchor
+    return None
 
 
 class Links:

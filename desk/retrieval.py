@@ -24,11 +24,11 @@ from typing import Protocol
 
 import numpy as np
 
-from desk.citations import find_citations, resolve
+from desk.citations import find_citations, resolve, split_anchor
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import tokens
-from desk.links import defined_terms
+from desk.links import defined_terms, law_explained
 from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
@@ -75,8 +75,8 @@ _CLASSIFICATION_QUESTION = re.compile(
     r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b[^.?!]{0,80}\bhigh[- ]risk\b"
     r"|\bhigh[- ]risk\?|\bclassif|\bannex iii (use|area|case|categor)"
 )
-# Article 6(2) is the rule that makes an Annex III use high-risk; Article 6(3) its way out.
-_ANNEX_III_RULE = ("art-6.par-2", "art-6.par-3")
+# Article 6(2): the rule that makes an Annex III use high-risk.
+_ANNEX_III_RULE = "art-6.par-2"
 # How firms name the Annex III areas (reviewed against Annex III of the consolidated text):
 # a classification question about one of them brings that point of Annex III first.
 _ANNEX_III_AREAS = [
@@ -113,11 +113,12 @@ _NAMED_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
 
 
 def _unit(anchor: str) -> str:
-    """The article, annex, recital or guidelines document an anchor belongs to."""
-    head = anchor.split(".")[0]
-    if head in {"omnibus", "gl-5052", "gl-5053"} or head.startswith("gl-"):
-        return ".".join(anchor.split(".")[:2]) if head == "omnibus" else head
-    return head
+    """The article, annex or recital an anchor belongs to; for guidelines, the document."""
+    prefix, segments = split_anchor(anchor)
+    if prefix.startswith("gl-"):
+        return prefix
+    head = f"{segments[0][0]}-{segments[0][1]}"
+    return f"{prefix}.{head}" if prefix else head
 
 
 def _rrf(*rankings: list[str]) -> dict[str, float]:
@@ -202,7 +203,8 @@ class HybridRetriever:
         fused, best = self._fused(query)
         ranked: dict[str, Passage] = {}
         wanted = [a for a in first if a in self._known]
-        for passage in self._best_parts(wanted, fused) + self._intended(query, fused):
+        recognised = [a for a in self._intended_anchors(query) if a in self._known]
+        for passage in self._best_parts(wanted, fused) + self._intended(query, recognised, fused):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         for passage in self._cited_first(query, cited_anchors, fused, k):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
@@ -233,7 +235,6 @@ class HybridRetriever:
                 anchors_taken.add(passage.anchor)
                 ranked[passage_id] = passage.model_copy(update={"score": round(score, 5)})
         top = list(ranked.values())[:k]
-        recognised = [a for a in self._intended_anchors(query) if a in self._known]
         return Retrieval(top + self._expansions(query, top), best, cited_anchors, recognised)
 
     def _cited_first(
@@ -262,13 +263,14 @@ class HybridRetriever:
 
     def _intended_anchors(self, query: str) -> list[str]:
         """Provisions a kind of question calls for whatever its words: the Article 3 definition
-        of the term a "what is a deployer?" asks about, Article 113 for "when does it apply?"."""
+        of the term a "what is a deployer?" asks about, the Annex III area and Article 6(2) for
+        "is our CV-screening tool high-risk?". (The date of a "when" question is `_dating`'s.)"""
         anchors = []
         lowered = f" {query.lower()} "
         anchors += self._asked_definitions(query)
         if _CLASSIFICATION_QUESTION.search(lowered):
             areas = [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]
-            anchors += areas + (list(_ANNEX_III_RULE[:1]) if areas else [])
+            anchors += [*areas, _ANNEX_III_RULE] if areas else []
         return anchors
 
     def _asked_definitions(self, query: str) -> list[str]:
@@ -288,10 +290,8 @@ class HybridRetriever:
         if passage.authority is not Authority.GUIDANCE:
             return []
         provision = self.index.provision(passage.anchor)
-        for reference in provision.references if provision else ():
-            if reference.anchor and not reference.anchor.startswith(("gl-", "rct-", "omnibus.")):
-                return self._best_parts([reference.anchor], fused)
-        return []
+        explained = law_explained(provision) if provision else None
+        return self._best_parts([explained], fused) if explained else []
 
     def _best_parts(self, anchors: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
         """For each anchor, its passage that ranks best for the question."""
@@ -302,11 +302,11 @@ class HybridRetriever:
             chosen += parts[:1]
         return chosen
 
-    def _intended(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
+    def _intended(self, query: str, intended: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
         """The best-ranked passage of each intended provision (its most relevant part), and for
         a question of when something applies, the part of Article 113 that dates it."""
         dating = self._dating(query, fused) if _DATE_QUESTION.search(query.lower()) else []
-        return dating + self._best_parts(self._intended_anchors(query), fused)
+        return dating + self._best_parts(intended, fused)
 
     def _dating(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
         """The point of Article 113 that sets the date of what the question is about: the

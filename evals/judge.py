@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from desk.backends import Backend, BackendError
 from desk.backends.base import Message, Prompt
-from evals.metrics import _CITATION, _SENTENCE, content_words
+from evals.metrics import cited_sentences, without_citations
 
 SUPPORT_SYSTEM = (
     "You check whether a statement is supported by a passage of law. "
@@ -54,15 +54,12 @@ class LLMJudge:
     def faithfulness(self, answer: str, passages_by_number: dict[int, str]) -> Verdicts:
         """Each cited sentence, judged against the passages it cites; an uncited one is unsupported."""
         verdicts = Verdicts()
-        sentences = [s for s in _SENTENCE.split(answer) if content_words(_CITATION.sub("", s))]
-        for sentence in sentences[:_MAX_SENTENCES]:
-            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-            texts = [passages_by_number[n] for n in numbers if n in passages_by_number]
+        for sentence, texts in cited_sentences(answer, passages_by_number)[:_MAX_SENTENCES]:
             if not texts:
                 verdicts.scores.append(0.0)
                 continue
             passage = "\n\n".join(texts)
-            statement = _CITATION.sub("", sentence).strip()
+            statement = without_citations(sentence).strip()
             reply = self._ask(SUPPORT_SYSTEM, f"Passage:\n{passage}\n\nStatement: {statement}\n\nSupported?")
             found = _VERDICT.match(reply or "")
             if found:
@@ -73,7 +70,7 @@ class LLMJudge:
 
     def correctness(self, question: str, answer: str, reference: str) -> Verdicts:
         verdicts = Verdicts()
-        answer = _CITATION.sub("", answer)
+        answer = without_citations(answer)
         user = f"Question: {question}\n\nReference answer: {reference}\n\nAnswer: {answer}\n\nGrade:"
         reply = self._ask(AGREEMENT_SYSTEM, user)
         found = _GRADE.match(reply or "")

@@ -127,16 +127,28 @@ def sentence_support(sentence: str, cited_texts: Sequence[str]) -> float:
 _ATTRIBUTED_QUOTE = re.compile(r"^[^“”]{1,200}:\s*“(.+)”\s*(?:\[\d+\]\s*)+$", re.S)
 
 
+def without_citations(text: str) -> str:
+    return _CITATION.sub("", text)
+
+
+def cited_sentences(answer: str, passages_by_number: dict[int, str]) -> list[tuple[str, list[str]]]:
+    """The answer's sentences that say something, each with the texts of the passages it cites."""
+    found = []
+    for sentence in _SENTENCE.split(answer):
+        if content_words(without_citations(sentence)):
+            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+            found.append((sentence, [passages_by_number[n] for n in numbers if n in passages_by_number]))
+    return found
+
+
 def faithfulness(answer: str, passages_by_number: dict[int, str]) -> float | None:
     """Share of answer sentences supported by the passages they cite; a sentence that cites
     nothing is supported by nothing. None for an empty answer."""
-    sentences = [s for s in _SENTENCE.split(answer) if content_words(_CITATION.sub("", s))]
+    sentences = cited_sentences(answer, passages_by_number)
     if not sentences:
         return None
     supported = 0
-    for sentence in sentences:
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-        texts = [passages_by_number[n] for n in numbers if n in passages_by_number]
+    for sentence, texts in sentences:
         # 'Article 5(1)(c): “…” [1]': the label before the quote says where the words are from
         # (and, for guidance, that it is not binding); the claim is the quote.
         quoted = _ATTRIBUTED_QUOTE.match(sentence.strip())

@@ -257,7 +257,7 @@ def tune_command(
         err.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(code=2) from None
     pairs = corpus_pairs(index)
-    model = embedder_from_settings(settings.embedding)._model
+    model = embedder_from_settings(settings.embedding).model
     columns = (TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bars:
         task = bars.add_task("tune", total=None)

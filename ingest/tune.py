@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.index import LoadedIndex
+from desk.links import law_explained
 
 _LAW = "ai-act-consolidated"
 _EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
@@ -43,20 +44,12 @@ def corpus_pairs(index: LoadedIndex) -> list[tuple[str, str]]:
     for passage in index.passages:
         provision = index.provision(passage.anchor)
         if passage.source_id in _EXPLAINING and provision is not None:
-            explained = next(
-                (
-                    r.anchor
-                    for r in provision.references
-                    if r.anchor and not r.anchor.startswith(("gl-", "omnibus.", "rct-"))
-                ),
-                None,
-            )
+            explained = law_explained(provision)
             law = [p for p in index.passages_under(explained) if p.source_id == _LAW][:1] if explained else []
             pairs += [(passage.text, p.text) for p in law]
         elif passage.source_id == _LAW and passage.heading_path:
-            title = (
-                passage.heading_path[-1].split("—", 1)[-1].strip()
-            )  # "Article 23 — Obligations of importers"
+            # "Article 23 — Obligations of importers" gives "Obligations of importers".
+            title = passage.heading_path[-1].split("—", 1)[-1].strip()
             pairs.append((title, passage.text))
     return pairs
 
@@ -104,5 +97,5 @@ def tune(
 def _embed_for_training(model, texts: list[str]):
     import torch
 
-    features = model.preprocess(texts) if hasattr(model, "preprocess") else model.tokenize(texts)
+    features = model.preprocess(texts)
     return torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)

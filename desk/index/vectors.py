@@ -101,14 +101,6 @@ class DenseIndex:
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 
-    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of the given passages."""
-        found = self._collection.get(ids=ids, include=["embeddings"])
-        return {
-            pid: np.asarray(vector, dtype=np.float32)
-            for pid, vector in zip(found["ids"], found["embeddings"], strict=True)
-        }
-
     def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the nearest passages, nearest first."""
         try:

@@ -29,7 +29,7 @@ def _pair_similarity(embedder) -> float:
 def test_tuning_brings_the_pairs_closer_and_saves_a_model_the_desk_loads(tmp_path):
     base = embedder_from_settings(Settings().embedding)  # a model of its own: training changes it
     before = _pair_similarity(base)
-    report = tune(base._model, PAIRS * 4, tmp_path / "tuned", epochs=3, batch_size=4, learning_rate=1e-4)
+    report = tune(base.model, PAIRS * 4, tmp_path / "tuned", epochs=3, batch_size=4, learning_rate=1e-4)
     assert report.steps == 12 and report.pairs == 16
     tuned = SentenceTransformerEmbedder(str(tmp_path / "tuned"))  # the desk's own loading code
     assert tuned.dimensions == 384
