@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from desk.citations import find_citations, resolve, split_anchor
+from desk.citations import ancestors, find_citations, resolve, split_anchor
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import tokens
@@ -70,6 +70,14 @@ _DATE_QUESTION = re.compile(
     r"|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
 )
 _APPLICATION_DATES = ("art-113",)  # the article that sets when each part of the Act applies
+# A system or model on the market before the rules applied: Article 111 gives it its own time.
+_ALREADY_PLACED = re.compile(
+    r"\b(already|previously) (on the|placed|put|in service|in use|deployed|sold|released)"
+    r"|\b(placed|put)\b[^.?!]{0,80}\bon the (eu |union )?market (before|in|since)"
+    r"|\bon the (eu |union )?market since"
+    r"|\b(in service|in operation|in use) since|\bgrace period|\bgrandfather|\blegacy (system|model)"
+    r"|\bexisting (ai )?(system|model)s?\b|\breleased\b.{0,60}\bbefore\b"
+)
 # A question whether something is high-risk, not one that only mentions a high-risk system.
 _CLASSIFICATION_QUESTION = re.compile(
     r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b[^.?!]{0,80}\bhigh[- ]risk\b"
@@ -181,6 +189,14 @@ class HybridRetriever:
             (re.compile(rf"{_ASKS_MEANING}{re.escape(term)}(s|es)?\b", re.I), anchor)
             for term, anchor in self.definitions.items()
         ]
+        # The amending act's recitals give the reasons for its changes; each names the
+        # provisions of the Act it explains ("Article 60 of Regulation (EU) 2024/1689").
+        self._reasons: dict[str, list[str]] = {}
+        for provision in index.provisions:
+            if provision.source_id == "omnibus" and provision.anchor.startswith("omnibus.rct-"):
+                for reference in provision.references:
+                    if reference.anchor:
+                        self._reasons.setdefault(reference.anchor, []).append(provision.anchor)
         # An index never changes under a running retriever, so the same question finds the
         # same candidates: a service desk is asked the same things again and again.
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
@@ -204,7 +220,7 @@ class HybridRetriever:
         ranked: dict[str, Passage] = {}
         wanted = [a for a in first if a in self._known]
         recognised = [a for a in self._intended_anchors(query) if a in self._known]
-        for passage in self._best_parts(wanted, fused) + self._intended(query, recognised, fused):
+        for passage in self._best_parts(query, wanted, fused) + self._intended(query, recognised, fused):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         for passage in self._cited_first(query, cited_anchors, fused, k):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
@@ -227,15 +243,43 @@ class HybridRetriever:
                 continue  # room for the other provisions a question needs
             per_unit[unit] = per_unit.get(unit, 0) + 1
             # The law first: guidance that explains a provision brings that provision before it.
-            for law in self._law_explained(passage, fused):
+            for law in self._law_explained(query, passage, fused):
                 if law.anchor not in anchors_taken and len(ranked) < k:
                     anchors_taken.add(law.anchor)
                     ranked[law.id] = law.model_copy(update={"score": round(score, 5)})
             if len(ranked) < k:
                 anchors_taken.add(passage.anchor)
                 ranked[passage_id] = passage.model_copy(update={"score": round(score, 5)})
-        top = list(ranked.values())[:k]
+        top = self._with_reason_for_change(query, list(ranked.values()), fused)[:k]
         return Retrieval(top + self._expansions(query, top), best, cited_anchors, recognised)
+
+    def _with_reason_for_change(
+        self, query: str, ranked: list[Passage], fused: list[tuple[str, float]]
+    ) -> list[Passage]:
+        """After the first amended provision of a question about changes, the amending act's
+        recital that gives the reason for that change (the recital naming its paragraph, else
+        its article), unless one is there already."""
+        if not _AMENDMENT_WORDS.search(query.lower()):
+            return ranked
+        for position, passage in enumerate(ranked[:3]):
+            if not passage.amended_by:
+                continue
+            reasons = next(
+                (
+                    self._reasons[a]
+                    for a in (passage.anchor, *reversed(ancestors(passage.anchor)))
+                    if a in self._reasons
+                ),
+                [],
+            )
+            recitals = [p for anchor in reasons for p in self.index.passages_under(anchor)[:1]]
+            best = self._by_fit(query, recitals, fused)[:1]
+            if best:
+                before, after = ranked[: position + 1], ranked[position + 1 :]
+                if any(p.anchor.startswith("omnibus.rct-") for p in before):
+                    return ranked
+                return before + best + [p for p in after if p.id != best[0].id]
+        return ranked
 
     def _cited_first(
         self, query: str, anchors: list[str], fused: list[tuple[str, float]], k: int
@@ -243,23 +287,21 @@ class HybridRetriever:
         """Passages of the provisions the question names, best fused first. They take at most
         half the places when the question also says more ("when do the rules for systems listed
         in Annex III apply?"), all of them when it names nothing else ("What does Article 26 say?")."""
-        rank = {pid: position for position, (pid, _) in enumerate(fused)}
         asks_about_changes = bool(_AMENDMENT_WORDS.search(query.lower()))
 
-        def order(passage: Passage) -> tuple[bool, int]:
-            return (not (asks_about_changes and passage.amended_by), rank.get(passage.id, len(rank)))
+        def by_fit(passages: list[Passage]) -> list[Passage]:
+            fitting = self._by_fit(query, passages, fused)
+            return sorted(fitting, key=lambda p: not (asks_about_changes and p.amended_by))
 
         words = [w for w in re.findall(r"[a-z]{4,}", query.lower()) if w not in _PLAIN_ASKING]
         if len(words) <= 2:  # the question is the provision itself
             cited = [p for anchor in anchors for p in self.index.passages_under(anchor)[:_PER_REFERENCE]]
-            return sorted(cited, key=order)
+            return by_fit(cited)
         # A longer question names a provision as its setting ("the Article 5 bans", "an Annex III
         # use"): the parts of it that fit the question best, not the whole of it.
-        per_anchor = 2 if len(anchors) == 1 else 1
-        cited = [
-            p for anchor in anchors for p in sorted(self.index.passages_under(anchor), key=order)[:per_anchor]
-        ]
-        return sorted(cited, key=order)[: max(1, k // 2)]
+        # One part each (two of one article measured worse: the setting crowded out the answer).
+        cited = [p for anchor in anchors for p in by_fit(self.index.passages_under(anchor))[:1]]
+        return by_fit(cited)[: max(1, k // 2)]
 
     def _intended_anchors(self, query: str) -> list[str]:
         """Provisions a kind of question calls for whatever its words: the Article 3 definition
@@ -285,28 +327,58 @@ class HybridRetriever:
             return list(dict.fromkeys(found))[:2]
         return [anchor for asked, anchor in self._asked_patterns if asked.search(query)][:1]
 
-    def _law_explained(self, passage: Passage, fused: list[tuple[str, float]]) -> list[Passage]:
+    def _law_explained(self, query: str, passage: Passage, fused: list[tuple[str, float]]) -> list[Passage]:
         """The binding provision a guidelines paragraph explains (the first it refers to)."""
         if passage.authority is not Authority.GUIDANCE:
             return []
         provision = self.index.provision(passage.anchor)
         explained = law_explained(provision) if provision else None
-        return self._best_parts([explained], fused) if explained else []
+        return self._best_parts(query, [explained], fused) if explained else []
 
-    def _best_parts(self, anchors: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
-        """For each anchor, its passage that ranks best for the question."""
+    def _best_parts(self, query: str, anchors: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
+        """For each anchor, its passage that fits the question best."""
+        return [
+            p for anchor in anchors for p in self._by_fit(query, self.index.passages_under(anchor), fused)[:1]
+        ]
+
+    def _by_fit(self, query: str, passages: list[Passage], fused: list[tuple[str, float]]) -> list[Passage]:
+        """`passages` (the parts of a provision) best first: those among the fused candidates
+        by their rank there, then the rest by their similarity to the question. A question
+        that names Annex III as its setting wants the point on education, not points 1 and 2."""
         rank = {pid: position for position, (pid, _) in enumerate(fused)}
-        chosen = []
-        for anchor in anchors:
-            parts = sorted(self.index.passages_under(anchor), key=lambda p: rank.get(p.id, len(rank)))
-            chosen += parts[:1]
-        return chosen
+        ranked = sorted((p for p in passages if p.id in rank), key=lambda p: rank[p.id])
+        rest = {p.id: p for p in passages if p.id not in rank}
+        if len(rest) > 1:
+            # By anchor and source: the published text has the same anchors as the law in force.
+            where = {
+                "$and": [
+                    {"anchor": {"$in": [p.anchor for p in rest.values()]}},
+                    {"source_id": {"$in": sorted({p.source_id for p in rest.values()})}},
+                ]
+            }
+            nearest = self.index.dense.search(self._embed_query(query), len(rest), where=where)
+            ranked += [rest.pop(pid) for pid, _ in nearest if pid in rest]
+        return ranked + list(rest.values())
 
     def _intended(self, query: str, intended: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
         """The best-ranked passage of each intended provision (its most relevant part), and for
         a question of when something applies, the part of Article 113 that dates it."""
-        dating = self._dating(query, fused) if _DATE_QUESTION.search(query.lower()) else []
-        return dating + self._best_parts(intended, fused)
+        lowered = query.lower()
+        dating = self._dating(query, fused) if _DATE_QUESTION.search(lowered) else []
+        transition = self._transition(fused) if _ALREADY_PLACED.search(lowered) else []
+        return dating + transition + self._best_parts(query, intended, fused)
+
+    def _transition(self, fused: list[tuple[str, float]]) -> list[Passage]:
+        """The paragraph of Article 111 for what the question is about: that of the best-ranked
+        provision of the Act that has a transitional rule (Annex III -> paragraph 2)."""
+        for passage_id, _ in fused[:_CANDIDATES]:
+            passage = self.index.passage(passage_id)
+            if passage.source_id != "ai-act-consolidated":
+                continue
+            anchor = self.timeline.transition_for(passage.anchor, passage.heading_path)
+            if anchor and anchor in self._known:
+                return self.index.passages_under(anchor)[:1]
+        return []
 
     def _dating(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
         """The point of Article 113 that sets the date of what the question is about: the

@@ -125,6 +125,21 @@ class Timeline:
             e for e in self.entries if e.set_by == wanted[0] and (wanted[1] is None or e.wording == wanted[1])
         ]
 
+    def transition_for(self, anchor: str, heading_path: tuple[str, ...]) -> str | None:
+        """The paragraph of Article 111 that gives what a provision covers, when it was already
+        on the market or in service before the rules applied, its own deadline."""
+        article = anchor.split(".")[0]
+        chapter, section = _chapter_and_section(heading_path)
+        if article == "anx-X":
+            return "art-111.par-1"  # components of the large-scale IT systems
+        if article == "art-50":
+            return "art-111.par-4"  # generative systems: marking synthetic content
+        if chapter == "V":
+            return "art-111.par-3"  # general-purpose AI models
+        if article == "anx-III" or (chapter == "III" and section in {"1", "2", "3"}):
+            return "art-111.par-2"  # high-risk AI systems
+        return None
+
     def from_date(self, start: date, end: date | None = None) -> list[TimelineEntry]:
         """Entries that take effect on or after `start` (and before `end`, if given)."""
         return [e for e in self.entries if e.date >= start and (end is None or e.date < end)]

@@ -151,3 +151,37 @@ def test_a_question_recognised_by_its_subject_is_answered_whatever_its_similarit
     assert not recognised.declined and any(c.anchor.startswith("anx-III.pt-4") for c in recognised.citations)
     assert answerer.answer("What is a 'deployer'?", conversation_id="c").declined is False
     assert answerer.answer("How do I bake sourdough bread?", conversation_id="c").declined
+
+
+def test_a_provision_named_as_the_setting_brings_its_part_that_fits_the_question(retriever):
+    # "Annex III" is named, but the question is about education: point 3, not points 1 and 2
+    # (the first in document order), which none of the question's words are near.
+    found = anchors(
+        retriever,
+        "We provide a high-risk AI system that grades students' exams (Annex III). "
+        "Do we need a notified body for the conformity assessment?",
+    )
+    assert "anx-III.pt-3" in found, found
+    assert "anx-III.pt-1" not in found and "anx-III.pt-2" not in found, found
+
+
+def test_a_system_already_on_the_market_brings_its_transitional_rule(retriever):
+    found = anchors(
+        retriever,
+        "We first placed our high-risk credit-scoring system on the EU market in 2026 and keep "
+        "selling the same version. Do the copies we sell in 2028 have to meet the requirements?",
+    )
+    assert "art-111.par-2" in found, found  # high-risk systems placed before 2 December 2027
+    # Without a word about being on the market already, no transitional rule is added.
+    found = anchors(retriever, "What must providers of general-purpose AI models document?")
+    assert not any(a.startswith("art-111") for a in found), found
+
+
+def test_a_question_about_a_change_brings_the_amending_acts_reason_for_it(retriever):
+    found = anchors(
+        retriever,
+        "Has the Omnibus changed the Article 60 regime for real-world testing outside a sandbox?",
+    )
+    first_amended = next(a for a in found if a.startswith("art-60"))
+    # Recital 26 of Regulation (EU) 2026/1744 gives the reason for extending Article 60.
+    assert found[found.index(first_amended) + 1] == "omnibus.rct-26", found

@@ -53,6 +53,23 @@ def test_statuses_are_relative_to_the_day():
     assert gpai_transition.status(date(2026, 11, 27)) == "due by 2 August 2027"
 
 
+def test_each_kind_of_system_already_placed_has_its_transitional_paragraph():
+    timeline = Timeline(ENTRIES)
+    chapter_iii = ("Chapter III High-risk AI systems", "Section 2 Requirements for high-risk AI systems")
+    assert timeline.transition_for("art-9.par-1", chapter_iii) == "art-111.par-2"
+    assert timeline.transition_for("anx-III.pt-4.pt-a", ()) == "art-111.par-2"
+    assert (
+        timeline.transition_for("art-53.par-1", ("Chapter V General-purpose AI models",)) == "art-111.par-3"
+    )
+    assert (
+        timeline.transition_for("art-50.par-2", ("Chapter IV Transparency obligations",)) == "art-111.par-4"
+    )
+    assert timeline.transition_for("anx-X.pt-5", ()) == "art-111.par-1"
+    # Prohibitions and governance have no transitional rule of their own.
+    assert timeline.transition_for("art-5.par-1.pt-f", ("Chapter II Prohibited AI practices",)) is None
+    assert timeline.transition_for("art-64", ("Chapter VII Governance",)) is None
+
+
 @pytest.mark.corpus
 def test_the_timeline_route(corpus_settings, tmp_path):
     settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 't.sqlite3'}"})
