@@ -385,10 +385,16 @@ class HybridRetriever:
         provisions of the Act that rank best for it, read through the timeline's rules
         (a new Article 5 ban -> point (a), Chapter V -> point (b), Annex III systems -> point (c))."""
         votes: dict[str, int] = {}
-        # A date the question names ("live on 2 August 2025") is the timeline's own key.
+        # A date the question names ("live on 2 August 2025") is the timeline's own key, and
+        # so is a high-risk use it names: its Annex III point, whatever the passages found.
         for day in _named_dates(query):
             for entry in self.timeline.entries:
                 if entry.date == day:
+                    votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        lowered = f" {query.lower()} "
+        if re.search(r"\bhigh[- ]risk\b", lowered):
+            for area in [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]:
+                for entry in self.timeline.applying_to(area, ()):
                     votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         topical = 0
         for passage_id, _ in fused:

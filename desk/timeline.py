@@ -103,6 +103,8 @@ class Timeline:
 
     def applying_to(self, anchor: str, heading_path: tuple[str, ...]) -> list[TimelineEntry]:
         """The entries that say when an article of the AI Act applies (Article 113's rules)."""
+        if anchor.startswith("anx-III"):  # the uses listed in Annex III: Article 6(2) systems
+            return [e for e in self.entries if e.set_by == "art-113.pt-c" and "Annex III" in e.systems]
         if not anchor.startswith("art-"):
             return []
         article = anchor.split(".")[0]

@@ -185,3 +185,12 @@ def test_a_question_about_a_change_brings_the_amending_acts_reason_for_it(retrie
     first_amended = next(a for a in found if a.startswith("art-60"))
     # Recital 26 of Regulation (EU) 2026/1744 gives the reason for extending Article 60.
     assert found[found.index(first_amended) + 1] == "omnibus.rct-26", found
+
+
+def test_a_date_question_about_a_named_high_risk_use_is_dated_as_annex_iii(retriever):
+    found = anchors(
+        retriever,
+        "We sell a hiring tool that shortlists job applicants across the EU. From when do the "
+        "high-risk requirements (data governance, logging, human oversight) actually bind us?",
+    )
+    assert found[0] == "art-113.sub-3", found  # point (c): 2 December 2027 for Annex III systems

@@ -65,6 +65,9 @@ def test_each_kind_of_system_already_placed_has_its_transitional_paragraph():
         timeline.transition_for("art-50.par-2", ("Chapter IV Transparency obligations",)) == "art-111.par-4"
     )
     assert timeline.transition_for("anx-X.pt-5", ()) == "art-111.par-1"
+    # Annex III uses are dated by Article 113, point (c), as systems under Article 6(2).
+    (dated,) = timeline.applying_to("anx-III.pt-4.pt-a", ())
+    assert dated.date == date(2027, 12, 2)
     # Prohibitions and governance have no transitional rule of their own.
     assert timeline.transition_for("art-5.par-1.pt-f", ("Chapter II Prohibited AI practices",)) is None
     assert timeline.transition_for("art-64", ("Chapter VII Governance",)) is None
