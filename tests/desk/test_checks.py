@@ -85,3 +85,26 @@ def test_the_extractive_answer_quotes_the_law_before_guidance_that_repeats_the_q
     text = ExtractiveBackend(sentences=3).generate(prompt).text
     assert "[1]" in text and "infer emotions" in text, text
     assert text.count("not binding") == 2  # the law took the place of one guidance sentence
+
+
+def test_the_extractive_answer_trusts_the_ranking_over_a_word_that_recurs_lower_down():
+    # The fifth passage's sentence shares one more of the question's words ("legal test" of a
+    # testing plan); the first passage is what retrieval judged best, and it is quoted.
+    first = _passage(
+        3,
+        "An AI system means a machine-based system that infers from the input it receives how to generate outputs. "
+        "Such a system may show adaptiveness after deployment.",
+    )
+    filler = [
+        _passage(40 + n, f"Notified bodies shall keep records of procedure number {n}.") for n in range(3)
+    ]
+    fifth = _passage(
+        60, "The plan for the test in real world conditions sets the legal safeguards of the system."
+    )
+    prompt = Prompt(
+        question="What is the legal test for a system to be an AI system?",
+        passages=[first, *filler, fifth],
+        messages=[],
+    )
+    text = ExtractiveBackend(sentences=2).generate(prompt).text
+    assert "[1]" in text and "[5]" not in text, text
