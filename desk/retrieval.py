@@ -349,16 +349,11 @@ class HybridRetriever:
         ranked = sorted((p for p in passages if p.id in rank), key=lambda p: rank[p.id])
         rest = {p.id: p for p in passages if p.id not in rank}
         if len(rest) > 1:
-            # By anchor and source: the published text has the same anchors as the law in force.
-            where = {
-                "$and": [
-                    {"anchor": {"$in": [p.anchor for p in rest.values()]}},
-                    {"source_id": {"$in": sorted({p.source_id for p in rest.values()})}},
-                ]
-            }
-            nearest = self.index.dense.search(self._embed_query(query), len(rest), where=where)
-            ranked += [rest.pop(pid) for pid, _ in nearest if pid in rest]
-        return ranked + list(rest.values())
+            similarity = self.index.dense.similarities(self._embed_query(query), list(rest))
+            ranked += sorted(rest.values(), key=lambda p: -similarity.get(p.id, -1.0))
+        else:
+            ranked += rest.values()
+        return ranked
 
     def _intended(self, query: str, intended: list[str], fused: list[tuple[str, float]]) -> list[Passage]:
         """The best-ranked passage of each intended provision (its most relevant part), and for

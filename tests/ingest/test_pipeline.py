@@ -88,6 +88,13 @@ def test_embedded_and_server_chroma_hold_the_same_passages(
     local_top = [p.id for p in HybridRetriever(local, embedder).search(question, k=5)]
     remote_top = [p.id for p in HybridRetriever(remote, embedder).search(question, k=5)]
     assert local_top == remote_top
+    # Similarities read from the vectors in memory are the search's own, on either store.
+    vector = embedder.embed([question])[0]
+    nearest = dict(local.dense.search(vector, 3))
+    for dense in (local.dense, remote.dense):
+        held = dense.similarities(vector, [*nearest, "no-such-passage"])
+        assert set(held) == set(nearest)
+        assert all(abs(held[pid] - nearest[pid]) < 1e-4 for pid in nearest)
     # the collection on the server is checked too: a no-op only when it is whole
     assert not _ingest(served_settings, embedder).built
 
