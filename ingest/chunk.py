@@ -82,6 +82,11 @@ def _own_lines(provision: Provision, parts: list[Provision]) -> tuple[list[str],
         if start is not None:
             for index in range(start, start + len(part.text.split("\n"))):
                 covered[index] = True
+            # A part's heading ("Section A. List of …", "1. Introduction") stands in the
+            # parent's text just before the part's own lines: it is the part's, not words that
+            # introduce every part (Annex I's Section B points were shown under Section A's title).
+            if start > 0 and part.heading_path and lines[start - 1].strip() == part.heading_path[-1].strip():
+                covered[start - 1] = True
     if not any(covered):
         return [], []
     first = covered.index(True)

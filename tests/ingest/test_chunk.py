@@ -72,3 +72,43 @@ def test_long_provisions_are_split_on_sentences_never_across_provisions():
     assert len(pieces) > 1 and all(len(p.text) <= 500 for p in pieces)
     assert [p.part for p in pieces] == list(range(len(pieces)))
     assert all(p.text.endswith("authorities.") for p in pieces)
+
+
+@pytest.mark.corpus
+def test_a_parts_heading_is_not_read_as_words_introducing_every_part(passages):
+    by_id = _by_id(passages)
+    machinery = by_id["ai-act-consolidated:anx-I.sec-B.pt-21"]
+    assert not machinery.text.startswith("Section A"), machinery.text[:120]
+    assert machinery.heading_path[-1].startswith("Section B")
+    section_b = by_id["ai-act-consolidated:anx-VIII.sec-B.pt-1"]
+    assert not section_b.text.startswith("Section A"), section_b.text[:160]
+    assert "Article 49(2)" in section_b.text.split("\n")[0]  # its own lead-in stays
+    visa = by_id["ai-act-consolidated:anx-X.pt-2"]
+    assert "Schengen Information System" not in visa.text, visa.text[:120]
+    assert visa.heading_path[-1] == "2. Visa Information System"
+    # Words that do introduce the parts stay before each of them.
+    assert by_id["ai-act-consolidated:art-5.par-1.pt-f"].text.startswith(
+        "The following AI practices shall be prohibited:"
+    )
+
+
+def test_a_heading_before_the_first_part_stays_with_that_part():
+    from desk.types import Authority, Provision, ProvisionKind
+
+    common = dict(source_id="s", version="2024-07-12", authority=Authority.BINDING, deep_link="x")
+    annex = Provision(
+        anchor="anx-X", label="Annex X", kind=ProvisionKind.ANNEX, heading_path=("Annex X — Systems",),
+        text="1. First system\n(a) Regulation one on the first system.\n2. Second system\n(a) Regulation two on the second system.",
+        **common,
+    )  # fmt: skip
+    points = [
+        Provision(
+            anchor=f"anx-X.pt-{n}", label=f"Annex X, point {n}", kind=ProvisionKind.POINT, parent="anx-X",
+            heading_path=("Annex X — Systems", f"{n}. {name} system"),
+            text=f"(a) Regulation {word} on the {name.lower()} system.", **common,
+        )
+        for n, name, word in ((1, "First", "one"), (2, "Second", "two"))
+    ]  # fmt: skip
+    texts = {p.anchor: p.text for p in chunk([annex, *points], ChunkingSettings(long_list_chars=10))}
+    assert "First system" not in texts["anx-X.pt-2"], texts
+    assert "Regulation two" in texts["anx-X.pt-2"]
