@@ -107,9 +107,9 @@ def test_feedback_searches_the_rare_words_the_best_passages_share_and_the_questi
 
 
 def test_the_nearest_passages_are_the_same_in_every_process(corpus_settings, embedder, tmp_path):
-    """Two eval runs of one desk must rank alike: Chroma's search is set wide enough to be
-    exact at this corpus' size (with its default, this question's 50 nearest passages came
-    back in another order in each process)."""
+    """Two eval runs of one desk must rank alike. Chroma's HNSW search gave the second
+    question other nearest passages in some processes, even with search_ef 512; at this
+    corpus' size the search is exact, from the vectors in memory."""
     import subprocess
     import sys
 
@@ -119,18 +119,22 @@ def test_the_nearest_passages_are_the_same_in_every_process(corpus_settings, emb
         "We're a 15-person AI start-up and compliance costs are killing us, especially translating "
         "documentation for every country. What support does the AI Act promise small companies like us?"
     )
-    np.save(tmp_path / "question.npy", embedder.embed([question])[0])
+    other = (
+        "Every AI system must be registered in the EU database before launch, so what do we "
+        "submit for the spam filter on our webshop?"
+    )
+    np.save(tmp_path / "questions.npy", embedder.embed([question, other]))
     script = (
         "import numpy; from desk.settings import Settings; from desk.index import LoadedIndex;"
-        f"vector = numpy.load({str(tmp_path / 'question.npy')!r});"
-        "print([pid for pid, _ in LoadedIndex.open(Settings()).dense.search(vector, 50)])"
+        f"vectors = numpy.load({str(tmp_path / 'questions.npy')!r}); dense = LoadedIndex.open(Settings()).dense;"
+        "print([[pid for pid, _ in dense.search(vector, 50)] for vector in vectors])"
     )
     env = {"DESK_DATA_DIR": str(corpus_settings.data_dir), "PATH": "/usr/bin:/bin"}
     runs = {
         subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         ).stdout
-        for _ in range(3)
+        for _ in range(5)
     }
     assert len(runs) == 1, runs
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from desk.index import IndexLayout, LoadedIndex
+from desk.index.layout import CHROMA_DIR
+from desk.index.vectors import DenseIndex, open_client
 from desk.retrieval import HybridRetriever
 from desk.settings import Settings
 from ingest.fetch import ChecksumMismatch
@@ -88,10 +90,13 @@ def test_embedded_and_server_chroma_hold_the_same_passages(
     local_top = [p.id for p in HybridRetriever(local, embedder).search(question, k=5)]
     remote_top = [p.id for p in HybridRetriever(remote, embedder).search(question, k=5)]
     assert local_top == remote_top
-    # Similarities read from the vectors in memory are the search's own, on either store.
+    # The exact search from memory agrees with Chroma's own (HNSW) search, on either store,
+    # and the similarities of chosen passages are the search's.
     vector = embedder.embed([question])[0]
     nearest = dict(local.dense.search(vector, 3))
-    for dense in (local.dense, remote.dense):
+    for dense, client in ((local.dense, None), (remote.dense, chroma_server)):
+        by_chroma = DenseIndex(open_client(client, local.folder / CHROMA_DIR), dense.name, exact_up_to=0)
+        assert [pid for pid, _ in by_chroma.search(vector, 3)] == list(nearest)
         held = dense.similarities(vector, [*nearest, "no-such-passage"])
         assert set(held) == set(nearest)
         assert all(abs(held[pid] - nearest[pid]) < 1e-4 for pid in nearest)
