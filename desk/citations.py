@@ -424,6 +424,12 @@ def resolve(anchor: str, known: set[str] | frozenset[str], *, nearest: bool = Tr
     return None
 
 
+def top_unit(anchor: str) -> str:
+    """The article, annex or recital an anchor belongs to, with its instrument prefix."""
+    prefix, segments = split_anchor(anchor)
+    return join_anchor(prefix, segments[:1])
+
+
 def ancestors(anchor: str) -> list[str]:
     """The enclosing anchors, outermost first (not including the anchor itself)."""
     prefix, segments = split_anchor(anchor)

@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from desk.citations import ancestors, find_citations, resolve, split_anchor
+from desk.citations import ancestors, find_citations, resolve, top_unit
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import tokens
@@ -122,11 +122,7 @@ _NAMED_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
 
 def _unit(anchor: str) -> str:
     """The article, annex or recital an anchor belongs to; for guidelines, the document."""
-    prefix, segments = split_anchor(anchor)
-    if prefix.startswith("gl-"):
-        return prefix
-    head = f"{segments[0][0]}-{segments[0][1]}"
-    return f"{prefix}.{head}" if prefix else head
+    return anchor.split(".")[0] if anchor.startswith("gl-") else top_unit(anchor)
 
 
 def _rrf(*rankings: list[str]) -> dict[str, float]:
@@ -135,6 +131,11 @@ def _rrf(*rankings: list[str]) -> dict[str, float]:
         for rank, passage_id in enumerate(ranking):
             scores[passage_id] = scores.get(passage_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     return scores
+
+
+def _annex_iii_area(lowered: str) -> str | None:
+    """The Annex III point for the use a (lower-cased) question names, if it names one."""
+    return next((anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)), None)
 
 
 def _named_dates(query: str) -> list[date]:
@@ -311,8 +312,8 @@ class HybridRetriever:
         lowered = f" {query.lower()} "
         anchors += self._asked_definitions(query)
         if _CLASSIFICATION_QUESTION.search(lowered):
-            areas = [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]
-            anchors += [*areas, _ANNEX_III_RULE] if areas else []
+            area = _annex_iii_area(lowered)
+            anchors += [area, _ANNEX_III_RULE] if area else []
         return anchors
 
     def _asked_definitions(self, query: str) -> list[str]:
@@ -387,10 +388,9 @@ class HybridRetriever:
                 if entry.date == day:
                     votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         lowered = f" {query.lower()} "
-        if re.search(r"\bhigh[- ]risk\b", lowered):
-            for area in [anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)][:1]:
-                for entry in self.timeline.applying_to(area, ()):
-                    votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        area = _annex_iii_area(lowered) if re.search(r"\bhigh[- ]risk\b", lowered) else None
+        for entry in self.timeline.applying_to(area, ()) if area else ():
+            votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         topical = 0
         for passage_id, _ in fused:
             passage = self.index.passage(passage_id)

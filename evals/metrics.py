@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from desk.citations import split_anchor
+from desk.citations import top_unit
 
 
 class Level(StrEnum):
@@ -27,13 +27,6 @@ class Level(StrEnum):
 
 
 Unit = Sequence[str]  # the anchors one retrieved unit stands for
-
-
-def top_unit(anchor: str) -> str:
-    """The article, annex or recital an anchor belongs to (with its instrument prefix)."""
-    prefix, segments = split_anchor(anchor)
-    head = f"{segments[0][0]}-{segments[0][1]}"
-    return f"{prefix}.{head}" if prefix else head
 
 
 def matches(anchor: str, gold: str, level: Level) -> bool:
