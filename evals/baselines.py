@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -31,9 +30,10 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from desk.embedder import Embedder
+from desk.index import Corpus
 from desk.index.lexical import LexicalIndex
 from desk.index.vectors import open_client
-from desk.types import Passage, Provision, ProvisionKind
+from desk.types import Provision, ProvisionKind
 
 BASELINES = ("bm25-naive", "langchain-naive")
 
@@ -48,16 +48,6 @@ _ADD_BATCH = 500  # chunks per Chroma insert: under its batch limit, and one emb
 _COLLECTION = "langchain-naive"
 
 Span = tuple[int, int, str]  # (start, end, anchor) of a provision's text in the plain text
-
-
-class Corpus(Protocol):
-    """What the baselines need of an index (a `LoadedIndex` has it)."""
-
-    @property
-    def provisions(self) -> Sequence[Provision]: ...
-
-    @property
-    def passages(self) -> Sequence[Passage]: ...
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,6 @@ reader never sees half an index.
 """
 
 from desk.index.layout import IndexLayout, IndexManifest, IndexUnavailable
-from desk.index.loaded import LoadedIndex
+from desk.index.loaded import Corpus, LoadedIndex
 
-__all__ = ["IndexLayout", "IndexManifest", "IndexUnavailable", "LoadedIndex"]
+__all__ = ["Corpus", "IndexLayout", "IndexManifest", "IndexUnavailable", "LoadedIndex"]

@@ -27,31 +27,12 @@ _SOURCE_PREFERENCE = ("ai-act-consolidated", "omnibus", "ai-act-oj")
 
 
 @dataclass
-class LoadedIndex:
-    folder: Path
-    manifest: IndexManifest
+class Corpus:
+    """Passages and provisions in memory, looked up by id and anchor: what an index holds
+    besides its search structures, and what ingest has in hand before it embeds."""
+
     passages: list[Passage]
     provisions: list[Provision]
-    lexical: LexicalIndex
-    dense: DenseIndex
-
-    @classmethod
-    def open(cls, settings: Settings) -> LoadedIndex:
-        layout = IndexLayout(settings.index_root)
-        name = layout.current_name()
-        if name is None:
-            raise IndexUnavailable(f"no index in {settings.index_root}: run `desk ingest`")
-        folder = layout.path(name)
-        manifest = layout.manifest(name)
-        passages = read_jsonl(folder / PASSAGES_FILE, Passage)
-        return cls(
-            folder=folder,
-            manifest=manifest,
-            passages=passages,
-            provisions=read_jsonl(folder / PROVISIONS_FILE, Provision),
-            lexical=LexicalIndex.load(folder / LEXICAL_DIR, len(passages)),
-            dense=DenseIndex(open_client(settings.chroma_url, folder / CHROMA_DIR), manifest.collection),
-        )
 
     def __post_init__(self):
         self._passage_by_id = {p.id: p for p in self.passages}
@@ -64,10 +45,6 @@ class LoadedIndex:
         for passage in self.passages:
             for anchor in (*ancestors(passage.anchor), passage.anchor):
                 self._under.setdefault(anchor, []).append(passage)
-
-    @property
-    def name(self) -> str:
-        return self.manifest.name
 
     def passage(self, passage_id: str) -> Passage | None:
         return self._passage_by_id.get(passage_id)
@@ -93,6 +70,36 @@ class LoadedIndex:
             found = self._under.get(holder.parent)
             holder = self.provision(holder.parent)
         return list(found or [])
+
+
+@dataclass
+class LoadedIndex(Corpus):
+    folder: Path
+    manifest: IndexManifest
+    lexical: LexicalIndex
+    dense: DenseIndex
+
+    @classmethod
+    def open(cls, settings: Settings) -> LoadedIndex:
+        layout = IndexLayout(settings.index_root)
+        name = layout.current_name()
+        if name is None:
+            raise IndexUnavailable(f"no index in {settings.index_root}: run `desk ingest`")
+        folder = layout.path(name)
+        manifest = layout.manifest(name)
+        passages = read_jsonl(folder / PASSAGES_FILE, Passage)
+        return cls(
+            folder=folder,
+            manifest=manifest,
+            passages=passages,
+            provisions=read_jsonl(folder / PROVISIONS_FILE, Provision),
+            lexical=LexicalIndex.load(folder / LEXICAL_DIR, len(passages)),
+            dense=DenseIndex(open_client(settings.chroma_url, folder / CHROMA_DIR), manifest.collection),
+        )
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
 
 
 def _preference(provision: Provision) -> int:
