@@ -135,8 +135,12 @@ def _read_pages(path: Path) -> list[_Page]:
     try:
         if workers == 1:
             return _read_page_range(str(path), 0, page_count)
-        fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+        # Workers are forked from a fresh single-threaded server, not from this process: a
+        # process that has run the embedding model holds locks of torch's, the tokenizer's
+        # and Chroma's threads, and a child forked from it hung on one (seen in the tests,
+        # parsing a PDF after adapting the model).
+        clean = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=clean) as pool:
             parts = pool.map(_read_page_range, [str(path)] * len(starts), starts, stops)
             return [page for part in parts for page in part]
     except Exception as error:  # pypdf raises many kinds of error on damaged content streams
@@ -144,9 +148,10 @@ def _read_pages(path: Path) -> list[_Page]:
 
 
 def _worker_count(page_count: int) -> int:
-    """Forked workers start at once and share the parser; they are used on Linux only, since
-    spawned ones would import the caller's main module again. A daemonic process (a worker of
-    multiprocessing.Pool) may not start any."""
+    """Workers are used on Linux only, where a fork server starts them fast. Like spawned
+    ones, they import the caller's main module again: a script that parses must keep its
+    work under `if __name__ == "__main__":` (the `desk` command does). A daemonic process
+    (a worker of multiprocessing.Pool) may not start any."""
     if not sys.platform.startswith("linux") or multiprocessing.current_process().daemon:
         return 1
     return min(os.cpu_count() or 1, 4, math.ceil(page_count / _PAGES_PER_WORKER))
