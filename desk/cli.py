@@ -32,7 +32,7 @@ def ask(
     """Answer a question in the terminal, citing the provisions."""
     from desk.answering.answerer import Answerer
     from desk.backends import UnknownBackend, get_backend
-    from desk.embedder import embedder_from_settings
+    from desk.embedder import EmbedderError, embedder_for_index
     from desk.index import IndexUnavailable, LoadedIndex
     from desk.retrieval import HybridRetriever
 
@@ -44,7 +44,11 @@ def ask(
         backend = get_backend(settings.backend)
     except (IndexUnavailable, UnknownBackend, ValueError) as error:
         raise_error(str(error))
-    retriever = HybridRetriever(index, embedder_from_settings(settings.embedding))
+    try:
+        embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+    except EmbedderError as error:
+        raise_error(f"{error} (run `desk ingest` to rebuild the index)")
+    retriever = HybridRetriever(index, embedder)
     if passages:
         _print_passages(retriever.search(question, k))
         return

@@ -53,6 +53,13 @@ def embedder_from_settings(settings: EmbeddingSettings) -> SentenceTransformerEm
     )
 
 
+def embedder_for_index(embedding_model: str, settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
+    """The model an index was built with (its manifest's `embedding_model`): questions must be
+    embedded as its passages were, whatever model the settings name now (an adapted model's
+    folder, when ingest adapted one)."""
+    return embedder_from_settings(settings.model_copy(update={"model": embedding_model, "adapt": False}))
+
+
 class SentenceTransformerEmbedder:
     """The real model, loaded once per process (about 5 s on 2 cores)."""
 

@@ -24,6 +24,7 @@ from desk.backends import get_backend
 from desk.backends.base import Prompt
 from desk.backends.extractive import ExtractiveBackend
 from desk.citations import resolve
+from desk.embedder import embedder_for_index
 from desk.index import LoadedIndex
 from desk.retrieval import HybridRetriever
 from desk.roles import read_role
@@ -283,7 +284,13 @@ def run(
 ) -> dict:
     """Run every case; write per-case JSON, summary.json and report.html to `out_dir`."""
     index = LoadedIndex.open(settings)
-    config = build_config(config_name, index, embedder, settings)
+    # The configurations search with the model the index was built with (adapted to the corpus
+    # by default); `embedder`, the settings' own model, scores answers, so that correctness
+    # stays comparable between runs with and without an adapted model.
+    searcher = embedder
+    if index.manifest.embedding_model != embedder.name:
+        searcher = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+    config = build_config(config_name, index, searcher, settings)
     known = index.anchors()
     results = []
     for done, case in enumerate(dataset.cases, start=1):

@@ -1,6 +1,7 @@
-"""The whole ingest: fetch, parse, chunk, embed, index, then switch the desk over.
+"""The whole ingest: fetch, parse, chunk, adapt, embed, index, then switch the desk over.
 
-    fetch ─► parse ─► link references ─► chunk ─► embed (cached) ─► Chroma + BM25 ─► publish
+    fetch ─► parse ─► link references ─► chunk ─► adapt the model (kept) ─► embed (cached)
+          ─► Chroma + BM25 ─► publish
 
 The index is named after a hash of what builds it (parser version, chunking, embedding
 model, the sha256 of every source file), so the name is known before any parsing: when
@@ -24,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from desk.embedder import Embedder
+from desk.embedder import Embedder, embedder_from_settings
+from desk.index import Corpus
 from desk.index.layout import (
     CHROMA_DIR,
     LEXICAL_DIR,
@@ -45,6 +47,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.fetch import FetchedSource, fetch_all
 from ingest.parse import PARSER_VERSION, parse_source
 from ingest.references import link_references
+from ingest.tune import RECIPE, adapt
 
 # Sources parsed only to cross-check another parse play no part in the index.
 _INDEXED_USES = {SourceUse.ALL, SourceUse.RECITALS, SourceUse.HISTORY}
@@ -56,6 +59,7 @@ class Stage:
     FETCH = "fetch"
     PARSE = "parse"
     CHUNK = "chunk"
+    ADAPT = "adapt"
     EMBED = "embed"
     INDEX = "index"
 
@@ -71,6 +75,8 @@ class IngestReport:
     reused: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    model: str = ""  # the embedding model the index was built with
+    adapted: bool = False  # the model was adapted to the corpus during this ingest
 
 
 class Progress:
@@ -86,6 +92,7 @@ def index_name(settings: Settings, fetched: list[FetchedSource]) -> str:
         "parser": PARSER_VERSION,
         "chunking": settings.chunking.model_dump(),
         "model": [settings.embedding.model, settings.embedding.max_tokens],
+        "adapt": RECIPE if settings.embedding.adapt else None,
         "vectors": COLLECTION_METADATA,
         "sources": {f.source.id: [file.sha256 for file in f.files] for f in fetched},
     }
@@ -101,7 +108,10 @@ def ingest(
     force: bool = False,
     manifest: Manifest | None = None,
 ) -> IngestReport:
-    """Bring the index up to date with the sources; a no-op when it already is."""
+    """Bring the index up to date with the sources; a no-op when it already is.
+
+    `embedder_factory` gives the settings' model. When the settings adapt it to the corpus
+    (the default), ingest loads the adapted model itself, training it first if none is kept."""
     progress = progress or Progress()
     started = time.perf_counter()
     timer = _StageTimer()
@@ -131,6 +141,7 @@ def ingest(
         return IngestReport(
             name, False, existing.sources, skipped, existing.passages,
             seconds=time.perf_counter() - started, stage_seconds=timer.seconds,
+            model=existing.embedding_model,
         )  # fmt: skip
 
     with timer(Stage.PARSE):
@@ -141,12 +152,22 @@ def ingest(
         progress.stage(Stage.CHUNK)
         passages = _passages_of(fetched, provisions, settings)
 
+    model, adapted = settings.embedding.model, False
+    if settings.embedding.adapt:
+        with timer(Stage.ADAPT):
+            progress.stage(Stage.ADAPT)
+            corpus = Corpus(passages, [p for items in provisions.values() for p in items])
+            folder, adapted = adapt(settings, corpus, progress=lambda step, steps, loss: progress.advance())
+        model = str(folder)
+        adapted_settings = settings.embedding.model_copy(update={"model": model, "adapt": False})
+        embedder_factory = lambda: embedder_from_settings(adapted_settings)  # noqa: E731
+
     staging = layout.staging_path(name)
     staging.mkdir(parents=True)
     layout.prune(keep={n for n in (current, name) if n} | {staging.name})
     with timer(Stage.EMBED):
         progress.stage(Stage.EMBED, len(passages))
-        vectors, embedded = _embed(passages, settings, embedder_factory, progress)
+        vectors, embedded = _embed(passages, settings, model, embedder_factory, progress)
 
     with timer(Stage.INDEX):
         progress.stage(Stage.INDEX)
@@ -157,7 +178,7 @@ def ingest(
             name=name,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             parser_version=PARSER_VERSION,
-            embedding_model=settings.embedding.model,
+            embedding_model=model,
             dimensions=dimensions,
             chunking=settings.chunking.model_dump(),
             sources=records,
@@ -171,7 +192,7 @@ def ingest(
 
     return IngestReport(
         name, True, records, skipped, len(passages), embedded, len(passages) - embedded,
-        seconds=time.perf_counter() - started, stage_seconds=timer.seconds,
+        seconds=time.perf_counter() - started, stage_seconds=timer.seconds, model=model, adapted=adapted,
     )  # fmt: skip
 
 
@@ -207,11 +228,14 @@ def _passages_of(
 def _embed(
     passages: list[Passage],
     settings: Settings,
+    model: str,
     embedder_factory: Callable[[], Embedder],
     progress: Progress,
 ) -> tuple[np.ndarray, int]:
-    """Vectors for every passage; only those not in the cache are computed."""
-    cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite", settings.embedding.model)
+    """Vectors for every passage; only those not in the cache are computed. An adapted model
+    is cached under its folder's name, which says what made it, wherever the folder is."""
+    key = Path(model).name if settings.embedding.adapt else model
+    cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite", key)
     try:
         hashes = [p.content_hash for p in passages]
         known = cache.get_many(list(set(hashes)))

@@ -10,23 +10,37 @@ is what Article 23's paragraphs are. The corpus states such links itself:
 
 `tune` trains the model on those pairs with the multiple-negatives ranking loss (the other
 pairs of a batch are the negatives), seeded, on the CPU, and saves a sentence-transformers
-folder. `DESK_EMBEDDING__MODEL` set to that folder makes the next ingest embed with it.
-No question of any eval set is used. sentence-transformers' own trainer needs `datasets`
+folder. No question of any eval set is used.
+
+Ingest adapts the model by default (`adapt`): the adapted model is named after a hash of
+the base model, the recipe and the pairs, and kept in the models folder, so it is trained
+once per corpus version and reused by every later ingest (training is deterministic on the
+CPU: the same pairs and seed give the same model). sentence-transformers' own trainer needs `datasets`
 and `accelerate`; the loop here is the few lines that loss takes in plain torch.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk.index import LoadedIndex
+from desk.index import Corpus
 from desk.links import law_explained
+from desk.settings import Settings
 
 _LAW = "ai-act-consolidated"
 _EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
+# How ingest adapts a model: a change here names a new model (and so a new index).
+RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
+# A model folder is whole once sentence-transformers has written this file last but one;
+# the folder is renamed into place only after saving, so its presence is enough.
+_SAVED = "modules.json"
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ class TuneReport:
     folder: Path
 
 
-def corpus_pairs(index: LoadedIndex) -> list[tuple[str, str]]:
+def corpus_pairs(index: Corpus) -> list[tuple[str, str]]:
     """(text, related text) pairs that the corpus states, in index order."""
     pairs: list[tuple[str, str]] = []
     for passage in index.passages:
@@ -71,7 +85,9 @@ def tune(
     torch.manual_seed(seed)
     order = list(pairs)
     random.Random(seed).shuffle(order)
-    batches = [order[i : i + batch_size] for i in range(0, len(order) - batch_size + 1, batch_size)] * epochs
+    # The last batch may be short; one of a single pair has no negative to learn from.
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    batches = [batch for batch in batches if len(batch) > 1] * epochs
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate)
     scale = 20.0  # cosine similarities scaled, as in sentence-transformers' MultipleNegativesRankingLoss
     losses: list[float] = []
@@ -92,6 +108,43 @@ def tune(
     return TuneReport(
         len(pairs), len(batches), losses[0] if losses else 0.0, losses[-1] if losses else 0.0, folder
     )
+
+
+def adapted_folder(settings: Settings, pairs: list[tuple[str, str]]) -> Path:
+    """Where the model adapted on `pairs` lives: named after what makes it."""
+    recipe = {
+        "base": settings.embedding.model.strip(),
+        "max_tokens": settings.embedding.max_tokens,
+        "recipe": RECIPE,
+        "pairs": hashlib.sha256(json.dumps(pairs).encode()).hexdigest(),
+    }
+    digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+    return settings.adapted_models / f"adapted-{digest}"
+
+
+def adapt(
+    settings: Settings,
+    corpus: Corpus,
+    progress: Callable[[int, int, float], None] = lambda step, steps, loss: None,
+) -> tuple[Path, bool]:
+    """The settings' model adapted to `corpus`, trained unless it is kept already:
+    (its folder, whether it was trained now)."""
+    pairs = corpus_pairs(corpus)
+    folder = adapted_folder(settings, pairs)
+    if (folder / _SAVED).is_file():
+        return folder, False
+    from desk.embedder import embedder_from_settings
+
+    base = embedder_from_settings(settings.embedding).model  # a fresh copy: training changes it
+    staging = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    recipe = {key: value for key, value in RECIPE.items() if key != "version"}
+    tune(base, pairs, staging, progress=progress, **recipe)
+    try:
+        staging.rename(folder)
+    except OSError:  # another ingest saved the same model first: theirs is as good
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder, True
 
 
 def _embed_for_training(model, texts: list[str]):

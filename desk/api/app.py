@@ -89,7 +89,7 @@ def _open_answering(state: DeskState) -> None:
     """Open the index and build the answerer; without an index the app still serves 503s."""
     from desk.answering.answerer import Answerer
     from desk.backends import get_backend
-    from desk.embedder import embedder_from_settings
+    from desk.embedder import EmbedderError, embedder_for_index
     from desk.index import LoadedIndex
     from desk.retrieval import HybridRetriever
 
@@ -100,7 +100,12 @@ def _open_answering(state: DeskState) -> None:
         state.problems.append(str(error))
         log.warning("desk starts without an index: %s", error)
         return
-    embedder = embedder_from_settings(settings.embedding)
+    try:
+        embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+    except EmbedderError as error:
+        state.problems.append(f"{error} (run `desk ingest` to rebuild the index)")
+        log.warning("desk starts without its embedding model: %s", error)
+        return
     answerer = Answerer(
         HybridRetriever(index, embedder),
         get_backend(settings.backend),

