@@ -135,7 +135,12 @@ def ingest(
 
     name = index_name(settings, fetched)
     current = layout.current_name()
-    if current == name and not force and _vectors_present(settings, layout, name):
+    if (
+        current == name
+        and not force
+        and _vectors_present(settings, layout, name)
+        and _model_present(layout, name)
+    ):
         existing = layout.manifest(name)
         layout.prune(keep={name})
         return IngestReport(
@@ -273,6 +278,13 @@ def _write_index(
     client = open_client(settings.chroma_url, folder / CHROMA_DIR)
     write_passages(client, collection_name(name), passages, vectors)
     _release(client)
+
+
+def _model_present(layout: IndexLayout, name: str) -> bool:
+    """The adapted model the index was built with is still kept: the desk embeds questions
+    with it, so an index whose model folder was deleted is built again (and the model with it)."""
+    model = layout.manifest(name).embedding_model
+    return Path(model).is_dir() or not Path(model).name.startswith("adapted-")
 
 
 def _vectors_present(settings: Settings, layout: IndexLayout, name: str) -> bool:

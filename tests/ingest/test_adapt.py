@@ -93,6 +93,10 @@ def test_an_index_whose_model_is_gone_is_a_clear_error(fixture_settings, tmp_pat
     )  # fmt: skip
     assert done.returncode != 0
     assert "desk ingest" in done.stderr and "Traceback" not in done.stderr
+    # What the error says to do mends it: the ingest is no no-op, and the same model is made again.
+    again = ingest(settings, _never_called)
+    assert again.built and again.adapted and again.model == report.model
+    embedder_for_index(again.model, settings.embedding)
 
 
 def test_the_desk_answers_with_the_adapted_model_and_is_not_ready_without_it(fixture_settings, tmp_path):
