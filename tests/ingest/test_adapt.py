@@ -112,6 +112,7 @@ def test_the_desk_answers_with_the_adapted_model_and_is_not_ready_without_it(fix
     report = ingest(settings, _never_called)
     with TestClient(create_app(settings)) as client:
         assert client.get("/-/ready").status_code == 200
+        assert client.get("/-/config").json()["embedding_model"] == report.model
         answer = client.post(
             "/api/chat", json={"question": "What must providers of high-risk AI systems do?"}
         )

@@ -44,7 +44,9 @@ def config(state: StateDep) -> dict:
         "backends_installed": available_backends(),
         "index": index.name if index else None,
         "corpus_version": index.manifest.corpus_version if index else None,
-        "embedding_model": settings.embedding.model,
+        # The model questions are embedded with: the one the index was built with (an
+        # adapted model's folder by default), else the settings' own.
+        "embedding_model": index.manifest.embedding_model if index else settings.embedding.model,
         "vector_store": "chroma server" if settings.chroma_url else "chroma embedded",
         "database": settings.database_url.split("://", 1)[0],
         "settings_hash": settings.fingerprint(),
