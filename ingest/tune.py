@@ -14,9 +14,11 @@ folder. No question of any eval set is used.
 
 Ingest adapts the model by default (`adapt`): the adapted model is named after a hash of
 the base model, the recipe and the pairs, and kept in the models folder, so it is trained
-once per corpus version and reused by every later ingest (training is deterministic on the
-CPU: the same pairs and seed give the same model). sentence-transformers' own trainer needs `datasets`
-and `accelerate`; the loop here is the few lines that loss takes in plain torch.
+once per corpus version and reused by every later ingest. Training on the CPU repeats: the
+same pairs and seed gave the same model, and the same eval figures, in separate runs.
+
+sentence-transformers' own trainer needs `datasets` and `accelerate`; the loop here is the
+few lines that loss takes in plain torch.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ _LAW = "ai-act-consolidated"
 _EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
 # How ingest adapts a model: a change here names a new model (and so a new index).
 RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
-# A model folder is whole once sentence-transformers has written this file last but one;
-# the folder is renamed into place only after saving, so its presence is enough.
+# A kept model's folder is renamed into place only after the model is saved, so a folder
+# holding this file of sentence-transformers' is whole.
 _SAVED = "modules.json"
 
 
