@@ -47,7 +47,7 @@ def ask(
     try:
         embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
     except EmbedderError as error:
-        raise_error(f"{error} (run `desk ingest` to rebuild the index)")
+        raise_error(str(error))
     retriever = HybridRetriever(index, embedder)
     if passages:
         _print_passages(retriever.search(question, k))

@@ -57,7 +57,10 @@ def embedder_for_index(embedding_model: str, settings: EmbeddingSettings) -> Sen
     """The model an index was built with (its manifest's `embedding_model`): questions must be
     embedded as its passages were, whatever model the settings name now (an adapted model's
     folder, when ingest adapted one)."""
-    return embedder_from_settings(settings.model_copy(update={"model": embedding_model, "adapt": False}))
+    try:
+        return embedder_from_settings(settings.model_copy(update={"model": embedding_model, "adapt": False}))
+    except EmbedderError as error:
+        raise EmbedderError(f"{error} (run `desk ingest` to rebuild the index)") from error
 
 
 class SentenceTransformerEmbedder:

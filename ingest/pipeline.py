@@ -47,7 +47,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.fetch import FetchedSource, fetch_all
 from ingest.parse import PARSER_VERSION, parse_source
 from ingest.references import link_references
-from ingest.tune import RECIPE, adapt
+from ingest.tune import RECIPE, adapt, is_adapted, is_kept
 
 # Sources parsed only to cross-check another parse play no part in the index.
 _INDEXED_USES = {SourceUse.ALL, SourceUse.RECITALS, SourceUse.HISTORY}
@@ -135,13 +135,8 @@ def ingest(
 
     name = index_name(settings, fetched)
     current = layout.current_name()
-    if (
-        current == name
-        and not force
-        and _vectors_present(settings, layout, name)
-        and _model_present(layout, name)
-    ):
-        existing = layout.manifest(name)
+    existing = layout.manifest(name) if current == name else None
+    if existing and not force and _vectors_present(settings, layout, existing) and _model_present(existing):
         layout.prune(keep={name})
         return IngestReport(
             name, False, existing.sources, skipped, existing.passages,
@@ -239,7 +234,7 @@ def _embed(
 ) -> tuple[np.ndarray, int]:
     """Vectors for every passage; only those not in the cache are computed. An adapted model
     is cached under its folder's name, which says what made it, wherever the folder is."""
-    key = Path(model).name if settings.embedding.adapt else model
+    key = Path(model).name if is_adapted(model) else model
     cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite", key)
     try:
         hashes = [p.content_hash for p in passages]
@@ -280,21 +275,20 @@ def _write_index(
     _release(client)
 
 
-def _model_present(layout: IndexLayout, name: str) -> bool:
+def _model_present(manifest: IndexManifest) -> bool:
     """The adapted model the index was built with is still kept: the desk embeds questions
     with it, so an index whose model folder was deleted is built again (and the model with it)."""
-    model = layout.manifest(name).embedding_model
-    return Path(model).is_dir() or not Path(model).name.startswith("adapted-")
+    model = manifest.embedding_model
+    return not is_adapted(model) or is_kept(Path(model))
 
 
-def _vectors_present(settings: Settings, layout: IndexLayout, name: str) -> bool:
+def _vectors_present(settings: Settings, layout: IndexLayout, manifest: IndexManifest) -> bool:
     """The current index is whole on disk; with a server, its collection is there too."""
     if not settings.chroma_url:
         return True
-    client = open_client(settings.chroma_url, layout.path(name) / CHROMA_DIR)
-    expected = layout.manifest(name).passages
+    client = open_client(settings.chroma_url, layout.path(manifest.name) / CHROMA_DIR)
     try:
-        return client.get_collection(collection_name(name)).count() == expected
+        return client.get_collection(collection_name(manifest.name)).count() == manifest.passages
     except Exception:  # missing collection: rebuild it
         return False
 

@@ -43,6 +43,7 @@ RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "s
 # A kept model's folder is renamed into place only after the model is saved, so a folder
 # holding this file of sentence-transformers' is whole.
 _SAVED = "modules.json"
+_ADAPTED = "adapted-"  # how the folders of adapted models are named, and known
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,17 @@ def adapted_folder(settings: Settings, pairs: list[tuple[str, str]]) -> Path:
         "pairs": hashlib.sha256(json.dumps(pairs).encode()).hexdigest(),
     }
     digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
-    return settings.adapted_models / f"adapted-{digest}"
+    return settings.adapted_models / f"{_ADAPTED}{digest}"
+
+
+def is_adapted(model: str) -> bool:
+    """The model setting or manifest entry names a model adapted by `adapt`."""
+    return Path(model).name.startswith(_ADAPTED)
+
+
+def is_kept(folder: Path) -> bool:
+    """An adapted model is saved whole in `folder`."""
+    return (folder / _SAVED).is_file()
 
 
 def adapt(
@@ -133,7 +144,7 @@ def adapt(
     (its folder, whether it was trained now)."""
     pairs = corpus_pairs(corpus)
     folder = adapted_folder(settings, pairs)
-    if (folder / _SAVED).is_file():
+    if is_kept(folder):
         return folder, False
     from desk.embedder import embedder_from_settings
 

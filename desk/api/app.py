@@ -103,7 +103,7 @@ def _open_answering(state: DeskState) -> None:
     try:
         embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
     except EmbedderError as error:
-        state.problems.append(f"{error} (run `desk ingest` to rebuild the index)")
+        state.problems.append(str(error))
         log.warning("desk starts without its embedding model: %s", error)
         return
     answerer = Answerer(
