@@ -9,7 +9,8 @@ from desk.types import Provision
 from ingest.parse.formex import FormexError, formex_documents, parse_formex
 from ingest.parse.structure import ActContext
 
-PARSER_VERSION = "2"  # bump when a parser or the chunker changes its output: it renames the index
+# Bump when a parser, the reference linking or the chunker changes its output: it renames the index.
+PARSER_VERSION = "3"
 
 
 class ParseError(ValueError):
