@@ -48,6 +48,12 @@ def test_the_pairs_are_the_links_the_corpus_states(corpus_settings):
     # A guidelines paragraph is paired with the provision of the law it refers to first.
     guidance = {a for a, b in pairs if a == index.passages_under("gl-5052.par-254")[0].text}
     assert guidance
+    # An amending instruction is paired with the provision it changes, not with one its new
+    # text mentions: Omnibus Article 1(12)(a) replaces Article 25(2) (and mentions Article 16).
+    instruction = index.passages_under("omnibus.art-1.pt-12.pt-a")[0].text
+    assert (instruction, index.passages_under("art-25.par-2")[0].text) in pairs
+    # Article 2 of the Omnibus amends Regulation (EU) 2018/1139: its "Article 27" is not the AI Act's.
+    assert not any(a == index.passages_under("omnibus.art-2.pt-1")[0].text for a, _ in pairs)
 
 
 def test_tune_without_an_index_is_a_clear_error(tmp_path):
