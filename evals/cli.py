@@ -90,11 +90,22 @@ def compare_command(
     for reason in comparison.reasons:
         err.print(f"[yellow]not comparable: {reason}[/yellow]")
     table = Table(title=f"{run_a} → {run_b}")
-    for column in ("metric", "A", "B", "Δ"):
+    for column in ("metric", "A", "B", "Δ", "95% interval of Δ"):
         table.add_column(column, justify="right" if column != "metric" else "left")
     for name, (a, b, delta) in comparison.deltas.items():
-        table.add_row(name, str(a), str(b), "" if delta is None else f"{delta:+}")
+        interval = comparison.intervals.get(name)
+        spread = ""
+        if interval is not None and delta is not None and (interval.low, interval.high) != (0, 0):
+            verdict = "[bold]clear[/bold]" if interval.clear else "[dim]within noise[/dim]"
+            spread = f"{interval.low:+.3f} … {interval.high:+.3f} {verdict}"
+        elif interval is not None:
+            spread = "no case changed"
+        table.add_row(name, str(a), str(b), "" if delta is None else f"{delta:+}", spread)
     console.print(table)
+    console.print(
+        "[dim]An interval that holds 0 is within the spread of the cases (paired bootstrap over the"
+        " cases both runs scored).[/dim]"
+    )
     console.print(
         f"improved ({len(comparison.improved)}): "
         + ", ".join(f"{i} {a:.2f}→{b:.2f}" for i, a, b in comparison.improved)

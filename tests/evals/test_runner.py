@@ -68,6 +68,8 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
     comparison = compare(tmp_path / "run", tmp_path / "again")
     assert comparison.comparable and not comparison.regressed  # the extractive desk is deterministic
     assert comparison.deltas["retrieval.recall@5.strict"][2] == 0
+    unchanged = comparison.intervals["retrieval.recall@5.strict"]
+    assert (unchanged.low, unchanged.high) == (0, 0) and not unchanged.clear
     assert again["metrics"]["retrieval.recall@5.strict"] == values["retrieval.recall@5.strict"]
 
 
