@@ -9,7 +9,9 @@ can be reached; the loading code is the same real `SentenceTransformer` either w
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -22,9 +24,51 @@ class EmbedderError(RuntimeError):
     """The embedding model cannot be found or loaded."""
 
 
+@dataclass(frozen=True)
+class SimilarityScale:
+    """How a model's cosine similarities read on the packaged model's scale.
+
+    The relevance floor and the weak-retrieval flag are set on the packaged model's
+    similarities. A model adapted to the corpus spreads them differently, and each training
+    differently again: on one adapted model, answerable development questions had best
+    similarities from 0.37 where the packaged model gave 0.45, so the floor of 0.38 declined
+    them, and five times as many answers were flagged as weak. When ingest adapts a model it
+    measures both models on the same two sets of probes, texts on other subjects (`off_topic`)
+    and the Act's own recitals (`on_topic`), and keeps the mean best similarity of each beside
+    the adapted model. A similarity is read by the straight line through those two points.
+    The packaged model reads as itself."""
+
+    off_topic: float = 0.0
+    on_topic: float = 1.0
+    base_off_topic: float = 0.0
+    base_on_topic: float = 1.0
+
+    def on_base_scale(self, similarity: float) -> float:
+        slope = (self.base_on_topic - self.base_off_topic) / (self.on_topic - self.off_topic)
+        return self.base_off_topic + (similarity - self.off_topic) * slope
+
+    def save(self, folder: Path) -> None:
+        (folder / SCALE_FILE).write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def of_model(cls, folder: str | Path) -> SimilarityScale:
+        """The scale kept beside a model; a model without one (the packaged one) reads as itself."""
+        path = Path(folder) / SCALE_FILE
+        if not path.is_file():
+            return cls()
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError) as error:
+            raise EmbedderError(f"{path} is not a similarity scale: {error}") from error
+
+
+SCALE_FILE = "desk-similarity-scale.json"
+
+
 class Embedder(Protocol):
     name: str
     dimensions: int
+    scale: SimilarityScale  # how its similarities read on the packaged model's scale
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors, one row per text."""
@@ -99,6 +143,7 @@ class SentenceTransformerEmbedder:
         self.name = model
         self.dimensions = int(self._model.get_embedding_dimension())
         self.batch_size = batch_size
+        self.scale = SimilarityScale.of_model(path) if Path(path).is_dir() else SimilarityScale()
 
     @property
     def model(self):

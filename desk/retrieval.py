@@ -8,7 +8,8 @@
                     Article 3 definitions of terms ┘ ("deployer")  ─► expansion
 
 Rank fusion needs no calibration between the two scores. The best cosine similarity is
-kept beside the ranking: it is what the relevance floor is measured on.
+kept beside the ranking, read on the packaged model's scale: it is what the relevance floor
+is measured on.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def _named_dates(query: str) -> list[date]:
 @dataclass
 class Retrieval:
     passages: list[Passage]
-    best_similarity: float  # cosine similarity of the nearest passage to the question
+    best_similarity: float  # of the nearest passage to the question, on the packaged model's scale
     cited: list[str] = field(default_factory=list)  # anchors the question names
     # Anchors the question is recognised to be about without naming them: the Annex III area
     # of "is our CV-screening tool high-risk?", the definition of "what is a deployer?".
@@ -445,7 +446,9 @@ class HybridRetriever:
             if passage is not None:
                 scores[pid] *= _SOURCE_PRIOR.get(passage.source_id, 0.8)
         ordered = sorted((pid for pid in scores if passages[pid] is not None), key=scores.get, reverse=True)
-        best = max((similarity for _, similarity in dense_hits), default=0.0)
+        # Read on the packaged model's scale, which the relevance floor is set on (SimilarityScale).
+        nearest = max((similarity for _, similarity in dense_hits), default=None)
+        best = 0.0 if nearest is None else self.embedder.scale.on_base_scale(nearest)
         return [(pid, scores[pid]) for pid in ordered], best
 
     def _expansions(self, query: str, top: list[Passage]) -> list[Passage]:

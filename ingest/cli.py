@@ -256,7 +256,7 @@ def tune_command(
     DESK_EMBEDDING__MODEL=FOLDER DESK_EMBEDDING__ADAPT=false desk ingest."""
     from desk.embedder import embedder_from_settings
     from desk.index import IndexUnavailable, LoadedIndex
-    from ingest.tune import corpus_pairs, tune
+    from ingest.tune import corpus_pairs, similarity_scale, tune
 
     settings = Settings()
     try:
@@ -273,6 +273,7 @@ def tune_command(
             model, pairs, out, epochs=epochs, seed=seed,
             progress=lambda step, steps, loss: bars.update(task, completed=step, total=steps),
         )  # fmt: skip
+    similarity_scale(embedder_from_settings(settings.embedding).model, model, index).save(out)
     console.print(
         f"{report.pairs} pairs, {report.steps} steps, "
         f"loss {report.first_loss:.3f} -> {report.last_loss:.3f}; model in {report.folder}\n"

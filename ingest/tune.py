@@ -32,11 +32,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desk.embedder import SimilarityScale
 from desk.index import Corpus
 from desk.links import law_explained
 from desk.settings import Settings
 
 _LAW = "ai-act-consolidated"
+_RECITALS = "ai-act-oj"  # the Act as published: its recitals
+# Texts on other subjects, for the low end of a model's similarities (SimilarityScale);
+# written for this, not taken from any eval set.
+OFF_TOPIC = (
+    "How long should I boil an egg for a soft yolk?",
+    "The train to Lyon leaves from platform four at noon.",
+    "Which varieties of tomato grow best in a greenhouse?",
+    "Our football team won the regional cup after extra time.",
+    "What is the best way to remove red wine from a carpet?",
+    "The museum reopens in spring with an exhibition of Dutch landscapes.",
+    "How many kilometres is a marathon?",
+    "She tuned the violin before the evening concert.",
+    "Can I take my dog on a ferry to Ireland?",
+    "The bakery sells sourdough bread and almond croissants every morning.",
+    "What causes the northern lights?",
+    "We are repainting the kitchen in a pale green.",
+    "How do I change a flat tyre on a bicycle?",
+    "The hotel breakfast is served between seven and ten.",
+    "Which mountains are the highest in the Alps?",
+    "He planted apple trees along the garden wall.",
+    "What temperature should a fridge be set to?",
+    "The novel follows three sisters on a farm in Norway.",
+    "How often should a lawn be watered in summer?",
+    "The orchestra rehearses on Tuesday evenings in the town hall.",
+)
 _EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
 # How ingest adapts a model: a change here names a new model (and so a new index).
 RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
@@ -148,16 +174,39 @@ def adapt(
         return folder, False
     from desk.embedder import embedder_from_settings
 
+    packaged = embedder_from_settings(settings.embedding)
     base = embedder_from_settings(settings.embedding).model  # a fresh copy: training changes it
     staging = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     recipe = {key: value for key, value in RECIPE.items() if key != "version"}
     tune(base, pairs, staging, progress=progress, **recipe)
+    similarity_scale(packaged.model, base, corpus).save(staging)  # kept with the model it reads
     try:
         staging.rename(folder)
     except OSError:  # another ingest saved the same model first: theirs is as good
         shutil.rmtree(staging, ignore_errors=True)
     return folder, True
+
+
+def similarity_scale(packaged, adapted, corpus: Corpus) -> SimilarityScale:
+    """How `adapted`'s similarities read on `packaged`'s scale (desk.embedder.SimilarityScale):
+    each model's mean best similarity to the law's passages of texts on other subjects, and of
+    the Act's recitals as published (which no training pair holds; they explain the law in
+    the words questions use)."""
+    recitals = [p.text for p in corpus.passages if p.source_id == _RECITALS and p.anchor.startswith("rct-")]
+    law = [p.embedded_text for p in corpus.passages if p.source_id == _LAW]
+    if not recitals or not law:  # nothing to measure on: read as the packaged model
+        return SimilarityScale()
+    means = []
+    for model in (adapted, packaged):
+        passages = model.encode(law, normalize_embeddings=True, convert_to_numpy=True)
+        for probes in (OFF_TOPIC, recitals):
+            vectors = model.encode(probes, normalize_embeddings=True, convert_to_numpy=True)
+            means.append(round(float((vectors @ passages.T).max(axis=1).mean()), 6))
+    off_topic, on_topic, base_off_topic, base_on_topic = means
+    if on_topic <= off_topic or base_on_topic <= base_off_topic:  # no scale to read by
+        return SimilarityScale()
+    return SimilarityScale(off_topic, on_topic, base_off_topic, base_on_topic)
 
 
 def _embed_for_training(model, texts: list[str]):

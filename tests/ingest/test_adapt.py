@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desk.embedder import EmbedderError, SentenceTransformerEmbedder, embedder_for_index
+from desk.embedder import EmbedderError, SentenceTransformerEmbedder, SimilarityScale, embedder_for_index
 from desk.index import LoadedIndex
 from desk.retrieval import HybridRetriever
 from desk.settings import EmbeddingSettings, Settings
@@ -48,6 +48,13 @@ def test_ingest_adapts_the_model_and_the_index_is_searched_with_it(fixture_setti
     assert index.dense.search(vector, 1)[0][0] == passage.id
     found = HybridRetriever(index, adapted).search("obligations of providers", k=3)
     assert found
+    # Its similarities are read on the packaged model's scale, which the relevance floor is set on.
+    assert adapted.scale == SimilarityScale.of_model(folder) and adapted.scale != SimilarityScale()
+    assert adapted.scale.base_off_topic < adapted.scale.base_on_topic
+    question = "What must providers of high-risk AI systems do?"
+    nearest = index.dense.search(adapted.embed([question])[0], 1)[0][1]
+    best = HybridRetriever(index, adapted).retrieve(question, 3).best_similarity
+    assert best == pytest.approx(adapted.scale.on_base_scale(nearest)) and best != pytest.approx(nearest)
 
 
 def test_the_adapted_model_is_trained_once_and_reused(fixture_settings, tmp_path):
@@ -123,3 +130,16 @@ def test_the_desk_answers_with_the_adapted_model_and_is_not_ready_without_it(fix
         assert ready.status_code == 503
         assert "desk ingest" in ready.text
         assert client.post("/api/chat", json={"question": "What must providers do?"}).status_code == 503
+
+
+def test_a_similarity_scale_maps_its_two_probe_means_onto_the_packaged_models(tmp_path):
+    scale = SimilarityScale(off_topic=0.2, on_topic=0.6, base_off_topic=0.1, base_on_topic=0.9)
+    assert scale.on_base_scale(0.2) == pytest.approx(0.1) and scale.on_base_scale(0.6) == pytest.approx(0.9)
+    assert scale.on_base_scale(0.4) == pytest.approx(0.5)  # the straight line between them
+    assert SimilarityScale().on_base_scale(0.37) == pytest.approx(0.37)  # the packaged model reads as itself
+    scale.save(tmp_path)
+    assert SimilarityScale.of_model(tmp_path) == scale
+    assert SimilarityScale.of_model(tmp_path / "no-scale-here") == SimilarityScale()
+    (tmp_path / "desk-similarity-scale.json").write_text('{"mean": 0.5}')
+    with pytest.raises(EmbedderError, match="not a similarity scale"):
+        SimilarityScale.of_model(tmp_path)
