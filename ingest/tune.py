@@ -5,7 +5,8 @@ all-MiniLM-L6-v2 was trained on web text; it does not know that a guidelines par
 is what Article 23's paragraphs are. The corpus states such links itself:
 
 - a guidelines paragraph, or a provision of the amending act, and the first provision of
-  the law in force it refers to (the text that explains, the text explained);
+  the law in force it refers to (the text that explains, the text explained; for an
+  amending instruction, the provision it changes);
 - an article's or annex's title and each of its passages.
 
 `tune` trains the model on those pairs with the multiple-negatives ranking loss (the other
@@ -16,6 +17,8 @@ Ingest adapts the model by default (`adapt`): the adapted model is named after a
 the base model, the recipe and the pairs, and kept in the models folder, so it is trained
 once per corpus version and reused by every later ingest. Training on the CPU repeats: the
 same pairs and seed gave the same model, and the same eval figures, in separate runs.
+Beside the model lies its similarity scale (`similarity_scale`), so that the desk's
+relevance floor, set on the packaged model, means the same with the adapted one.
 
 sentence-transformers' own trainer needs `datasets` and `accelerate`; the loop here is the
 few lines that loss takes in plain torch.
@@ -39,6 +42,13 @@ from desk.settings import Settings
 
 _LAW = "ai-act-consolidated"
 _RECITALS = "ai-act-oj"  # the Act as published: its recitals
+_EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
+# How ingest adapts a model: a change here names a new model (and so a new index).
+RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
+# A kept model's folder is renamed into place only after the model is saved, so a folder
+# holding this file of sentence-transformers' is whole.
+_SAVED = "modules.json"
+_ADAPTED = "adapted-"  # how the folders of adapted models are named, and known
 # Texts on other subjects, for the low end of a model's similarities (SimilarityScale);
 # written for this, not taken from any eval set.
 OFF_TOPIC = (
@@ -63,13 +73,6 @@ OFF_TOPIC = (
     "How often should a lawn be watered in summer?",
     "The orchestra rehearses on Tuesday evenings in the town hall.",
 )
-_EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
-# How ingest adapts a model: a change here names a new model (and so a new index).
-RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
-# A kept model's folder is renamed into place only after the model is saved, so a folder
-# holding this file of sentence-transformers' is whole.
-_SAVED = "modules.json"
-_ADAPTED = "adapted-"  # how the folders of adapted models are named, and known
 
 
 @dataclass(frozen=True)
