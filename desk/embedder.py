@@ -24,6 +24,9 @@ class EmbedderError(RuntimeError):
     """The embedding model cannot be found or loaded."""
 
 
+SCALE_FILE = "desk-similarity-scale.json"  # kept beside an adapted model
+
+
 @dataclass(frozen=True)
 class SimilarityScale:
     """How a model's cosine similarities read on the packaged model's scale.
@@ -60,9 +63,6 @@ class SimilarityScale:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as error:
             raise EmbedderError(f"{path} is not a similarity scale: {error}") from error
-
-
-SCALE_FILE = "desk-similarity-scale.json"
 
 
 class Embedder(Protocol):
@@ -143,7 +143,7 @@ class SentenceTransformerEmbedder:
         self.name = model
         self.dimensions = int(self._model.get_embedding_dimension())
         self.batch_size = batch_size
-        self.scale = SimilarityScale.of_model(path) if Path(path).is_dir() else SimilarityScale()
+        self.scale = SimilarityScale.of_model(path)
 
     @property
     def model(self):

@@ -256,7 +256,7 @@ def tune_command(
     DESK_EMBEDDING__MODEL=FOLDER DESK_EMBEDDING__ADAPT=false desk ingest."""
     from desk.embedder import embedder_from_settings
     from desk.index import IndexUnavailable, LoadedIndex
-    from ingest.tune import corpus_pairs, similarity_scale, tune
+    from ingest.tune import corpus_pairs, probe_similarities, similarity_scale, tune
 
     settings = Settings()
     try:
@@ -266,6 +266,7 @@ def tune_command(
         raise typer.Exit(code=2) from None
     pairs = corpus_pairs(index)
     model = embedder_from_settings(settings.embedding).model
+    before = probe_similarities(model, index)  # the settings' model, measured before it is trained
     columns = (TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bars:
         task = bars.add_task("tune", total=None)
@@ -273,7 +274,7 @@ def tune_command(
             model, pairs, out, epochs=epochs, seed=seed,
             progress=lambda step, steps, loss: bars.update(task, completed=step, total=steps),
         )  # fmt: skip
-    similarity_scale(embedder_from_settings(settings.embedding).model, model, index).save(out)
+    similarity_scale(probe_similarities(model, index), before).save(out)
     console.print(
         f"{report.pairs} pairs, {report.steps} steps, "
         f"loss {report.first_loss:.3f} -> {report.last_loss:.3f}; model in {report.folder}\n"

@@ -177,13 +177,13 @@ def adapt(
         return folder, False
     from desk.embedder import embedder_from_settings
 
-    packaged = embedder_from_settings(settings.embedding)
     base = embedder_from_settings(settings.embedding).model  # a fresh copy: training changes it
     staging = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     recipe = {key: value for key, value in RECIPE.items() if key != "version"}
+    before = probe_similarities(base, corpus)  # the packaged model, measured before it is trained
     tune(base, pairs, staging, progress=progress, **recipe)
-    similarity_scale(packaged.model, base, corpus).save(staging)  # kept with the model it reads
+    similarity_scale(probe_similarities(base, corpus), before).save(staging)  # kept with its model
     try:
         staging.rename(folder)
     except OSError:  # another ingest saved the same model first: theirs is as good
@@ -191,25 +191,33 @@ def adapt(
     return folder, True
 
 
-def similarity_scale(packaged, adapted, corpus: Corpus) -> SimilarityScale:
-    """How `adapted`'s similarities read on `packaged`'s scale (desk.embedder.SimilarityScale):
-    each model's mean best similarity to the law's passages of texts on other subjects, and of
-    the Act's recitals as published (which no training pair holds; they explain the law in
-    the words questions use)."""
+def probe_similarities(model, corpus: Corpus) -> tuple[float, float] | None:
+    """`model`'s mean best similarity to the law's passages of texts on other subjects, and
+    of the Act's recitals as published (which no training pair holds; they explain the law
+    in the words questions use). None when the corpus has no recitals or no law to measure on."""
     recitals = [p.text for p in corpus.passages if p.source_id == _RECITALS and p.anchor.startswith("rct-")]
     law = [p.embedded_text for p in corpus.passages if p.source_id == _LAW]
-    if not recitals or not law:  # nothing to measure on: read as the packaged model
-        return SimilarityScale()
-    means = []
-    for model in (adapted, packaged):
-        passages = model.encode(law, normalize_embeddings=True, convert_to_numpy=True)
-        for probes in (OFF_TOPIC, recitals):
-            vectors = model.encode(probes, normalize_embeddings=True, convert_to_numpy=True)
-            means.append(round(float((vectors @ passages.T).max(axis=1).mean()), 6))
-    off_topic, on_topic, base_off_topic, base_on_topic = means
-    if on_topic <= off_topic or base_on_topic <= base_off_topic:  # no scale to read by
-        return SimilarityScale()
-    return SimilarityScale(off_topic, on_topic, base_off_topic, base_on_topic)
+    if not recitals or not law:
+        return None
+
+    def encode(texts):
+        return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+
+    passages = encode(law)
+    off_topic, on_topic = (
+        round(float((encode(probes) @ passages.T).max(axis=1).mean()), 6) for probes in (OFF_TOPIC, recitals)
+    )
+    return off_topic, on_topic
+
+
+def similarity_scale(
+    adapted: tuple[float, float] | None, packaged: tuple[float, float] | None
+) -> SimilarityScale:
+    """How the adapted model's similarities read on the packaged model's scale, from each
+    model's `probe_similarities` (desk.embedder.SimilarityScale)."""
+    if adapted is None or packaged is None or adapted[1] <= adapted[0] or packaged[1] <= packaged[0]:
+        return SimilarityScale()  # nothing to read by: read as the packaged model
+    return SimilarityScale(*adapted, *packaged)
 
 
 def _embed_for_training(model, texts: list[str]):
