@@ -45,14 +45,22 @@ def _bars(summary: dict) -> str:
 
 def _recall_curve(summary: dict) -> str:
     figure, axes = plt.subplots(figsize=(5, 3.4))
+    recalls = {
+        name: value for name, value in summary["metrics"].items()
+        if name.startswith("retrieval.recall@") and value is not None
+    }  # fmt: skip
+
+    def cut(name: str) -> int:  # "retrieval.recall@5.loose" -> 5
+        return int(name.split("@")[1].split(".")[0])
+
     for level, style in (("loose", "-o"), ("strict", "--s")):
-        points = sorted(
-            (int(name.split("@")[1].split(".")[0]), value)
-            for name, value in summary["metrics"].items()
-            if name.startswith("retrieval.recall@") and name.endswith(f".{level}") and value is not None
-        )
+        points = sorted((cut(name), value) for name, value in recalls.items() if name.endswith(f".{level}"))
         if points:
             axes.plot(*zip(*points, strict=True), style, label=level)
+    cuts = sorted({cut(name) for name in recalls})
+    axes.set_xscale("log")  # k runs from 1 to 50: the first ranks, where answers come from, get room
+    axes.set_xticks(cuts, [str(c) for c in cuts])
+    axes.minorticks_off()
     axes.set_xlabel("k")
     axes.set_ylabel("recall@k")
     axes.set_ylim(0, 1.02)

@@ -49,6 +49,10 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
     for name in ("retrieval.recall@5.strict", "retrieval.mrr.strict", "retrieval.ndcg@5.loose",
                  "citations.precision.strict", "faithfulness.offline", "correctness.offline", "latency.p50_ms"):  # fmt: skip
         assert values[name] is not None, name
+    # Recall down to 50 (or as many as the candidates run to): what no reordering of them
+    # could bring into the top 5.
+    curve = [values[f"retrieval.recall@{cut}.strict"] for cut in (1, 3, 5, 10, 20, 50)]
+    assert curve == sorted(curve) and len(case_retrieved(tmp_path / "run", "fines")) > 10
     assert (
         summary["run"]["dataset_sha256"] == dataset.sha256
         and summary["run"]["corpus_version"] == "2026-07-27"
@@ -71,6 +75,10 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
     unchanged = comparison.intervals["retrieval.recall@5.strict"]
     assert (unchanged.low, unchanged.high) == (0, 0) and not unchanged.clear
     assert again["metrics"]["retrieval.recall@5.strict"] == values["retrieval.recall@5.strict"]
+
+
+def case_retrieved(run_dir, case_id: str) -> list:
+    return json.loads((run_dir / "cases" / f"{case_id}.json").read_text())["retrieved"]
 
 
 def test_the_bm25_baseline_runs_the_same_metrics(dataset, corpus_settings, embedder, tmp_path):
