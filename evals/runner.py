@@ -227,6 +227,9 @@ def score_case(case: Case, answered: Answered, gold: list[str], k: int, known: s
         scores[f"citations.recall.{level}"] = metrics.citation_recall(answered.cited, gold, level)
     scores["citations.nonexistent"] = metrics.nonexistent(answered.cited, known)
     scores["abstention.declined"] = float(answered.declined)
+    # An answer with any flag goes to the staff review queue: the share is the review work a
+    # configuration makes, which a change to the flags' thresholds or the model moves.
+    scores["review.queued"] = float(bool(answered.flags))
     scores["faithfulness.offline"] = (
         None if answered.declined else metrics.faithfulness(answered.answer, answered.passages_by_number)
     )

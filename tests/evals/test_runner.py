@@ -63,6 +63,11 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
     assert summary["by_kind"]["out_of_scope"]["declined"] == 1.0
     case = json.loads((tmp_path / "run" / "cases" / "prohibited-emotion.json").read_text())
     assert case["gold"] == ["art-5.par-1.pt-f"] and case["retrieved"] and case["answer"]
+    declined = json.loads((tmp_path / "run" / "cases" / "bread.json").read_text())
+    assert declined["flags"] == ["out_of_scope"] and declined["scores"]["review.queued"] == 1.0
+    assert values["review.queued"] == sum(
+        bool(json.loads(path.read_text())["flags"]) for path in (tmp_path / "run" / "cases").iterdir()
+    ) / len(CASES)
     report = (tmp_path / "run" / "report.html").read_text()
     assert report.count("<img") == 4 and "Worst cases" in report
 
