@@ -43,8 +43,10 @@ from desk.settings import Settings
 _LAW = "ai-act-consolidated"
 _RECITALS = "ai-act-oj"  # the Act as published: its recitals
 _EXPLAINING = ("gl-5052", "gl-5053", "omnibus")
-# How ingest adapts a model: a change here names a new model (and so a new index).
-RECIPE = {"version": 1, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
+# How ingest adapts a model: a change here names a new model (and so a new index). Version 2
+# keeps the similarity scale as every probe's similarity (quantiles), not two means; the
+# training itself is as in version 1, so the weights come out the same.
+RECIPE = {"version": 2, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "seed": 0}
 # A kept model's folder is renamed into place only after the model is saved, so a folder
 # holding this file of sentence-transformers' is whole.
 _SAVED = "modules.json"
@@ -191,10 +193,11 @@ def adapt(
     return folder, True
 
 
-def probe_similarities(model, corpus: Corpus) -> tuple[float, float] | None:
-    """`model`'s mean best similarity to the law's passages of texts on other subjects, and
-    of the Act's recitals as published (which no training pair holds; they explain the law
-    in the words questions use). None when the corpus has no recitals or no law to measure on."""
+def probe_similarities(model, corpus: Corpus) -> tuple[float, ...] | None:
+    """`model`'s best similarity to the law's passages of each probe, ascending: texts on
+    other subjects, and the Act's recitals as published (which no training pair holds; they
+    explain the law in the words questions use). None when the corpus has no recitals or no
+    law to measure on."""
     recitals = [p.text for p in corpus.passages if p.source_id == _RECITALS and p.anchor.startswith("rct-")]
     law = [p.embedded_text for p in corpus.passages if p.source_id == _LAW]
     if not recitals or not law:
@@ -203,21 +206,19 @@ def probe_similarities(model, corpus: Corpus) -> tuple[float, float] | None:
     def encode(texts):
         return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
-    passages = encode(law)
-    off_topic, on_topic = (
-        round(float((encode(probes) @ passages.T).max(axis=1).mean()), 6) for probes in (OFF_TOPIC, recitals)
-    )
-    return off_topic, on_topic
+    best = (encode([*OFF_TOPIC, *recitals]) @ encode(law).T).max(axis=1)
+    return tuple(sorted(round(float(similarity), 6) for similarity in best))
 
 
 def similarity_scale(
-    adapted: tuple[float, float] | None, packaged: tuple[float, float] | None
+    adapted: tuple[float, ...] | None, packaged: tuple[float, ...] | None
 ) -> SimilarityScale:
     """How the adapted model's similarities read on the packaged model's scale, from each
-    model's `probe_similarities` (desk.embedder.SimilarityScale)."""
-    if adapted is None or packaged is None or adapted[1] <= adapted[0] or packaged[1] <= packaged[0]:
-        return SimilarityScale()  # nothing to read by: read as the packaged model
-    return SimilarityScale(*adapted, *packaged)
+    model's `probe_similarities` on the same corpus (desk.embedder.SimilarityScale)."""
+    try:
+        return SimilarityScale(adapted, packaged) if adapted and packaged else SimilarityScale()
+    except ValueError:  # nothing to read by (too few probes, all alike): read as the packaged model
+        return SimilarityScale()
 
 
 def _embed_for_training(model, texts: list[str]):

@@ -15,7 +15,7 @@ from desk.index import LoadedIndex
 from desk.retrieval import HybridRetriever
 from desk.settings import EmbeddingSettings, Settings
 from ingest.pipeline import ingest
-from ingest.tune import adapted_folder, corpus_pairs
+from ingest.tune import OFF_TOPIC, adapted_folder, corpus_pairs
 
 
 def _adapting(settings: Settings, models: Path) -> Settings:
@@ -50,7 +50,8 @@ def test_ingest_adapts_the_model_and_the_index_is_searched_with_it(fixture_setti
     assert found
     # Its similarities are read on the packaged model's scale, which the relevance floor is set on.
     assert adapted.scale == SimilarityScale.of_model(folder) and adapted.scale != SimilarityScale()
-    assert adapted.scale.base_off_topic < adapted.scale.base_on_topic
+    recitals = [p for p in index.passages if p.source_id == "ai-act-oj" and p.anchor.startswith("rct-")]
+    assert len(adapted.scale.probes) == len(OFF_TOPIC) + len(recitals)  # one similarity a probe
     question = "What must providers of high-risk AI systems do?"
     nearest = index.dense.search(adapted.embed([question])[0], 1)[0][1]
     best = HybridRetriever(index, adapted).retrieve(question, 3).best_similarity
@@ -132,14 +133,28 @@ def test_the_desk_answers_with_the_adapted_model_and_is_not_ready_without_it(fix
         assert client.post("/api/chat", json={"question": "What must providers do?"}).status_code == 503
 
 
-def test_a_similarity_scale_maps_its_two_probe_means_onto_the_packaged_models(tmp_path):
-    scale = SimilarityScale(off_topic=0.2, on_topic=0.6, base_off_topic=0.1, base_on_topic=0.9)
-    assert scale.on_base_scale(0.2) == pytest.approx(0.1) and scale.on_base_scale(0.6) == pytest.approx(0.9)
-    assert scale.on_base_scale(0.4) == pytest.approx(0.5)  # the straight line between them
+def test_a_similarity_scale_matches_the_quantiles_of_its_probes(tmp_path):
+    scale = SimilarityScale(probes=(0.1, 0.2, 0.5, 0.6), base_probes=(0.0, 0.4, 0.6, 0.9))
+    # The k-th smallest probe similarity reads as the packaged model's k-th smallest ...
+    assert [scale.on_base_scale(s) for s in (0.1, 0.2, 0.5, 0.6)] == pytest.approx([0.0, 0.4, 0.6, 0.9])
+    assert scale.on_base_scale(0.35) == pytest.approx(0.5)  # ... with straight lines between,
+    # and outside the probes the line through the lowest and the highest (slope 0.9 / 0.5).
+    assert scale.on_base_scale(0.7) == pytest.approx(1.08) and scale.on_base_scale(0.0) == pytest.approx(
+        -0.18
+    )
     assert SimilarityScale().on_base_scale(0.37) == pytest.approx(0.37)  # the packaged model reads as itself
     scale.save(tmp_path)
     assert SimilarityScale.of_model(tmp_path) == scale
     assert SimilarityScale.of_model(tmp_path / "no-scale-here") == SimilarityScale()
-    (tmp_path / "desk-similarity-scale.json").write_text('{"mean": 0.5}')
-    with pytest.raises(EmbedderError, match="not a similarity scale"):
-        SimilarityScale.of_model(tmp_path)
+    for broken in ('{"mean": 0.5}', '{"probes": [0.5, 0.2], "base_probes": [0.1, 0.9]}', "[1,"):
+        (tmp_path / "desk-similarity-scale.json").write_text(broken)
+        with pytest.raises(EmbedderError, match="not a similarity scale"):
+            SimilarityScale.of_model(tmp_path)
+
+
+def test_a_scale_kept_by_the_first_recipe_reads_as_the_line_through_its_two_means(tmp_path):
+    (tmp_path / "desk-similarity-scale.json").write_text(
+        '{"off_topic": 0.2, "on_topic": 0.6, "base_off_topic": 0.1, "base_on_topic": 0.9}'
+    )
+    scale = SimilarityScale.of_model(tmp_path)
+    assert [scale.on_base_scale(s) for s in (0.2, 0.4, 0.6, 0.8)] == pytest.approx([0.1, 0.5, 0.9, 1.3])
