@@ -282,8 +282,56 @@ def tune_command(
     )
 
 
+models_app = typer.Typer(
+    help="Embedding models adapted to the corpus, kept in the models folder.", no_args_is_help=True
+)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """The kept adapted models, their size, and whether an index of this data folder uses each."""
+    from ingest.tune import kept_models
+
+    settings = Settings()
+    models = kept_models(settings)
+    if not models:
+        console.print(f"no adapted model in {settings.adapted_models}")
+        return
+    table = Table(title=str(settings.adapted_models))
+    for column in ("model", "MB", "used here"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for model in models:
+        table.add_row(model.folder.name, f"{model.size_bytes / 1e6:.0f}", "yes" if model.in_use else "no")
+    console.print(table)
+
+
+@models_app.command("prune")
+def models_prune(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Name what would go; remove nothing."),
+) -> None:
+    """Remove the adapted models no index of this data folder uses. A models folder shared by
+    several data folders (DESK_MODELS_DIR) may hold models the others use: a data folder whose
+    model is gone needs `desk ingest` again, which trains it anew."""
+    from ingest.tune import prune_models
+
+    settings = Settings()
+    try:
+        unused = prune_models(settings, dry_run=dry_run)
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(code=2) from None
+    verb = "would remove" if dry_run else "removed"
+    for model in unused:
+        console.print(
+            f"{verb} {model.folder} ({model.size_bytes / 1e6:.0f} MB)", highlight=False, soft_wrap=True
+        )
+    freed = sum(model.size_bytes for model in unused) / 1e6
+    console.print(f"{len(unused)} unused model(s), {freed:.0f} MB {'to free' if dry_run else 'freed'}")
+
+
 def register(app: typer.Typer) -> None:
     """Entry point of the `desk.cli` group."""
     app.command("ingest")(ingest_command)
     app.command("tune")(tune_command)
     app.add_typer(corpus_app, name="corpus")
+    app.add_typer(models_app, name="models")

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.embedder import SimilarityScale
-from desk.index import Corpus
+from desk.index import Corpus, IndexLayout
 from desk.links import law_explained
 from desk.settings import Settings
 
@@ -51,6 +51,7 @@ RECIPE = {"version": 2, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "s
 # holding this file of sentence-transformers' is whole.
 _SAVED = "modules.json"
 _ADAPTED = "adapted-"  # how the folders of adapted models are named, and known
+_PARTIAL = ".partial-"  # and a model's while it is trained, before the rename
 # Texts on other subjects, for the low end of a model's similarities (SimilarityScale);
 # written for this, not taken from any eval set.
 OFF_TOPIC = (
@@ -166,6 +167,45 @@ def is_kept(folder: Path) -> bool:
     return (folder / _SAVED).is_file()
 
 
+@dataclass(frozen=True)
+class KeptModel:
+    folder: Path
+    size_bytes: int
+    in_use: bool  # an index of this data folder searches with it
+
+
+def kept_models(settings: Settings) -> list[KeptModel]:
+    """The adapted models whole in the models folder, and whether an index of this data
+    folder (the one in service, or one kept beside it) was built with each."""
+    root = settings.adapted_models
+    if not root.is_dir():
+        return []
+    layout = IndexLayout(settings.index_root)
+    used = {Path(layout.manifest(name).embedding_model).resolve() for name in layout.names()}
+    return [
+        KeptModel(folder, _size(folder), folder.resolve() in used)
+        for folder in sorted(root.iterdir())
+        # A folder still named `.partial-PID` is a training's, not yet renamed into place.
+        if folder.name.startswith(_ADAPTED) and _PARTIAL not in folder.name and is_kept(folder)
+    ]
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def prune_models(settings: Settings, dry_run: bool = False) -> list[KeptModel]:
+    """Remove the adapted models no index of this data folder uses (a recipe or corpus
+    change leaves the old one behind, about 90 MB). Refused when this data folder has no
+    index: nothing would tell which model is in use."""
+    if not IndexLayout(settings.index_root).names():
+        raise ValueError(f"no index in {settings.index_root}: nothing tells which model is in use")
+    unused = [model for model in kept_models(settings) if not model.in_use]
+    for model in unused if not dry_run else ():
+        shutil.rmtree(model.folder, ignore_errors=True)
+    return unused
+
+
 def adapt(
     settings: Settings,
     corpus: Corpus,
@@ -180,7 +220,7 @@ def adapt(
     from desk.embedder import embedder_from_settings
 
     base = embedder_from_settings(settings.embedding).model  # a fresh copy: training changes it
-    staging = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    staging = folder.with_name(f"{folder.name}{_PARTIAL}{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     recipe = {key: value for key, value in RECIPE.items() if key != "version"}
     before = probe_similarities(base, corpus)  # the packaged model, measured before it is trained

@@ -158,3 +158,34 @@ def test_a_scale_kept_by_the_first_recipe_reads_as_the_line_through_its_two_mean
     )
     scale = SimilarityScale.of_model(tmp_path)
     assert [scale.on_base_scale(s) for s in (0.2, 0.4, 0.6, 0.8)] == pytest.approx([0.1, 0.5, 0.9, 1.3])
+
+
+def test_models_no_index_uses_are_listed_and_pruned(fixture_settings, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from desk.cli import app
+    from ingest.tune import kept_models, prune_models
+
+    settings = _adapting(fixture_settings, tmp_path / "models")
+    with pytest.raises(ValueError, match="nothing tells which model is in use"):
+        prune_models(settings)  # no index yet: every model would look unused
+    report = ingest(settings, _never_called)
+    # One left behind by an older recipe, and one a running ingest is training right now.
+    for name in ("adapted-0000000000000000", "adapted-1111111111111111.partial-4242"):
+        (tmp_path / "models" / name).mkdir()
+        (tmp_path / "models" / name / "modules.json").write_text("[]")
+    listed = {model.folder.name: model.in_use for model in kept_models(settings)}
+    assert listed == {Path(report.model).name: True, "adapted-0000000000000000": False}
+
+    monkeypatch.setenv("DESK_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DESK_MODELS_DIR", str(tmp_path / "models"))
+    runner = CliRunner()
+    dry = runner.invoke(app, ["models", "prune", "--dry-run"])
+    assert dry.exit_code == 0 and "would remove" in dry.output and "adapted-0000000000000000" in dry.output
+    assert (tmp_path / "models" / "adapted-0000000000000000").is_dir()
+    pruned = runner.invoke(app, ["models", "prune"])
+    assert pruned.exit_code == 0 and "1 unused model(s)" in pruned.output
+    left = {p.name for p in (tmp_path / "models").iterdir()}
+    assert left == {Path(report.model).name, "adapted-1111111111111111.partial-4242"}
+    assert embedder_for_index(report.model, settings.embedding).dimensions == 384  # still loads
+    assert "yes" in runner.invoke(app, ["models", "list"]).output
