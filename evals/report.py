@@ -21,6 +21,7 @@ HEADLINE = (
     "citations.recall.strict",
     "abstention.oos_declined",
     "abstention.false_refusals",
+    "review.queued",
     "faithfulness.offline",
     "correctness.offline",
 )
