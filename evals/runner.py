@@ -89,10 +89,14 @@ class DeskConfig:
         answer = self.answerer.answer(question, conversation_id="eval", history=history, role=role)
         reading = read_role(question, given=role, earlier=[q for q, _ in history])
         query = self.answerer.standalone(question, history)
-        ranking = self.answerer.retrieve(query, reading, max(k, max(RECALL_KS)))
+        # The ranking begins with the passages the answer was given, in their order (how many
+        # a question names first depends on how many are asked for), then goes deeper.
+        shown = self.answerer.retrieve(query, reading, self.answerer.settings.answering.passages).passages
+        deeper = self.answerer.retrieve(query, reading, max(k, max(RECALL_KS))).passages
+        ranking = shown + [p for p in deeper if p.id not in {s.id for s in shown}]
         return Answered(
-            retrieved=[[p.anchor] for p in ranking.passages],
-            retrieved_labels=[p.label for p in ranking.passages],
+            retrieved=[[p.anchor] for p in ranking],
+            retrieved_labels=[p.label for p in ranking],
             answer=answer.text,
             cited=[c.anchor for c in answer.citations],
             passages_by_number={n: p.text for n, p in enumerate(answer.passages, start=1)},
