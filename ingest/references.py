@@ -9,7 +9,7 @@ from desk.types import Provision, Reference
 from ingest.amendments import AI_ACT, amended_act, amended_provision
 
 # A mention in an article that amends another act names the AI Act only when it says so.
-_OF_THE_AI_ACT = re.compile(r"\s*of Regulation \(EU\) 2024/1689\b")
+_OF_THE_AI_ACT = re.compile(rf"\s*of Regulation \(EU\) {re.escape(AI_ACT)}\b")
 
 
 def link_references(provisions: list[Provision], in_force: set[str]) -> list[Provision]:

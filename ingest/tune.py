@@ -16,8 +16,8 @@ folder. No question of any eval set is used.
 Ingest adapts the model by default (`adapt`): the adapted model is named after a hash of
 the base model, the recipe and the pairs, and kept in the models folder, so it is trained
 once per corpus version and reused by every later ingest (`prune_models` removes those no
-index of a data folder uses any more). Training on the CPU repeats: the
-same pairs and seed gave the same model, and the same eval figures, in separate runs.
+index of a data folder uses any more). Training on the CPU repeats: the same pairs and
+seed gave the same model, and the same eval figures, in separate runs.
 Beside the model lies its similarity scale (`similarity_scale`), so that the desk's
 relevance floor, set on the packaged model, means the same with the adapted one.
 
