@@ -4,8 +4,13 @@
      "gold_citations": ["Article 5(1)(f)", "Recital 44"], "kind": "classification"}
 
 `gold_citations` are read by the shared citation parser (`desk.citations`); "AI Act Art. 5"
-is read as Article 5. A case with kind `out_of_scope` and no gold citations is one the desk
-must decline. `turns` (optional) are earlier questions of the same conversation, asked
+is read as Article 5. A case with kind `out_of_scope` (another subject) or `other_regime`
+(another law: `regime` names it) and no gold citations is one the desk must decline, or
+redirect to the AI Act provisions that touch that law. `key_facts` are what a correct
+direct answer states (`evals.facts` reads them: a date, an amount, a term of the law,
+"cites: Article 6(2)", "verdict: yes"); a `false_premise` case may name the provision it
+wrongly takes to exist (`nonexistent`, with the `nearest` real ones).
+`turns` (optional) are earlier questions of the same conversation, asked
 first; `role` (optional) is the role the asker gives, as the API's `role`. Unknown fields
 are kept and ignored. A malformed line is reported with its number and the rest still loads.
 """
@@ -21,8 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from desk.citations import CitationError, parse_citation, resolve
 from desk.types import Role
+from evals.facts import read_fact
 
-DECLINE_KINDS = {"out_of_scope"}
+DECLINE_KINDS = {"out_of_scope", "other_regime"}
 
 
 class Case(BaseModel):
@@ -35,6 +41,10 @@ class Case(BaseModel):
     kind: str = "factual"
     turns: list[str] = Field(default_factory=list)
     role: Role | None = Field(default=None, description="The role the asker gives, as the widget's picker.")
+    key_facts: list[str] = Field(default_factory=list, description="What a correct direct answer states.")
+    nonexistent: str | None = Field(default=None, description="A provision wrongly taken to exist.")
+    nearest: list[str] = Field(default_factory=list, description="The real provisions it points to.")
+    regime: str | None = Field(default=None, description="The other law an `other_regime` case asks about.")
 
     @field_validator("gold_citations")
     @classmethod
@@ -42,6 +52,13 @@ class Case(BaseModel):
         for citation in citations:
             parse_citation(citation)  # raises CitationError (a ValueError): the line is reported
         return citations
+
+    @field_validator("key_facts")
+    @classmethod
+    def _facts_readable(cls, facts: list[str]) -> list[str]:
+        for fact in facts:
+            read_fact(fact)  # raises ValueError on an unknown verdict or an unreadable citation
+        return facts
 
     @property
     def gold_anchors(self) -> list[str]:

@@ -30,7 +30,7 @@ from desk.retrieval import HybridRetriever
 from desk.roles import read_role
 from desk.settings import Settings
 from desk.types import Authority, Passage, Role
-from evals import metrics
+from evals import facts, metrics
 from evals.dataset import Case, Dataset
 from evals.judge import LLMJudge
 from evals.metrics import Level
@@ -55,6 +55,7 @@ class CaseResult:
     declined: bool
     flags: list[str]
     latency_ms: float
+    lead: str = ""
     scores: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -69,6 +70,10 @@ class Answered:
     passages_by_number: dict[int, str]
     declined: bool
     flags: list[str]
+    lead: str = ""  # the direct answer; what key facts are looked for in
+    lead_cited: list[str] = field(default_factory=list)  # the anchors the lead cites
+    anchors_by_number: dict[int, str] = field(default_factory=dict)
+    references_by_number: dict[int, list[str]] = field(default_factory=dict)
 
 
 class DeskConfig:
@@ -94,6 +99,9 @@ class DeskConfig:
         shown = self.answerer.retrieve(query, reading, self.answerer.settings.answering.passages).passages
         deeper = self.answerer.retrieve(query, reading, max(k, max(RECALL_KS))).passages
         ranking = shown + [p for p in deeper if p.id not in {s.id for s in shown}]
+        index = self.retriever.index
+        lead = answer.text  # no separate direct answer yet: the whole text is read as the lead
+        by_number = {c.number: c.anchor for c in answer.citations}
         return Answered(
             retrieved=[[p.anchor] for p in ranking],
             retrieved_labels=[p.label for p in ranking],
@@ -102,7 +110,19 @@ class DeskConfig:
             passages_by_number={n: p.text for n, p in enumerate(answer.passages, start=1)},
             declined=answer.declined,
             flags=[f.value for f in answer.flags],
+            lead=lead,
+            lead_cited=[by_number[int(n)] for n in _numbers(lead) if int(n) in by_number],
+            anchors_by_number={n: p.anchor for n, p in enumerate(answer.passages, start=1)},
+            references_by_number={
+                n: _references(index, p.anchor) for n, p in enumerate(answer.passages, start=1)
+            },
         )
+
+
+def _references(index: LoadedIndex, anchor: str) -> list[str]:
+    """The provisions a passage's provision refers to."""
+    provision = index.provision(anchor)
+    return [r.anchor for r in provision.references if r.anchor] if provision else []
 
 
 class BaselineConfig:
@@ -177,8 +197,9 @@ def run_case(
         id=case.id, kind=case.kind, question=case.question, gold=gold,
         retrieved=answered.retrieved, retrieved_labels=answered.retrieved_labels, answer=answered.answer,
         cited=answered.cited, declined=answered.declined, flags=answered.flags, latency_ms=round(latency, 1),
+        lead=answered.lead,
     )  # fmt: skip
-    result.scores = score_case(case, answered, gold, k, known, embed)
+    result.scores = score_case(case, answered, gold, k, known, embed, holder)
     if judge is not None:
         result.scores.update(judge_case(judge, case, answered))
     return result
@@ -218,7 +239,9 @@ def passage_holder(index: LoadedIndex) -> Callable[[str], str]:
     return lru_cache(maxsize=None)(holder)
 
 
-def score_case(case: Case, answered: Answered, gold: list[str], k: int, known: set[str], embed) -> dict:
+def score_case(
+    case: Case, answered: Answered, gold: list[str], k: int, known: set[str], embed, holder=lambda a: a
+) -> dict:
     scores: dict[str, float | None] = {}
     for level in Level:
         for cut in sorted({*RECALL_KS, k}):
@@ -237,12 +260,43 @@ def score_case(case: Case, answered: Answered, gold: list[str], k: int, known: s
     scores["faithfulness.offline"] = (
         None if answered.declined else metrics.faithfulness(answered.answer, answered.passages_by_number)
     )
+    scores.update(score_lead(case, answered, holder))
     if case.reference_answer and answered.answer and not answered.declined:
         answer_vector, reference_vector = embed([answered.answer, case.reference_answer])
         scores["correctness.offline"] = round(metrics.similarity(answer_vector, reference_vector), 4)
     else:
         scores["correctness.offline"] = None
     return scores
+
+
+def score_lead(case: Case, answered: Answered, holder) -> dict[str, float | None]:
+    """The direct answer: the key facts it states, whether its figures and provisions stand in
+    what it cites, and whether it corrects a false premise."""
+    answering = not answered.declined and bool(answered.lead)
+    verified = (
+        facts.lead_verified(
+            answered.lead,
+            answered.passages_by_number,
+            answered.references_by_number,
+            answered.anchors_by_number,
+            holder,
+        )
+        if answering
+        else None
+    )
+    corrected = None
+    if case.kind == "false_premise":
+        if case.nonexistent:
+            corrected = float(facts.corrects_premise(answered.lead, case.nonexistent))
+        elif verdicts := [f for f in case.key_facts if facts.read_fact(f).kind == "verdict"]:
+            corrected = float(all(facts.stated(facts.read_fact(f), answered.lead, []) for f in verdicts))
+    return {
+        "answer.key_facts": facts.share_stated(case.key_facts, answered.lead, answered.lead_cited, holder)
+        if case.key_facts
+        else None,
+        "answer.lead_verified": None if verified is None else float(verified),
+        "abstention.false_premise_corrected": corrected,
+    }
 
 
 def summarise(results: list[CaseResult], cases: dict[str, Case], k: int) -> dict:
