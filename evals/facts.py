@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from desk.citations import CitationError, find_citations, parse_citation
+from desk.citations import CitationError, find_citations, parse_citation, split_anchor
 
 VERDICTS = ("yes", "no", "depends")
 _CITES = "cites:"
@@ -114,7 +114,8 @@ _DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b")
 _AMOUNT = re.compile(r"\beur \d+(?:\.\d+)?\b")
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?%")
 _MARKER = re.compile(r"\[(\d+)\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"‘])|\n+")
+# Not after a list number ("areas: 4. Employment …" is one sentence).
+_SENTENCE = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.!?])\s+(?=[A-Z(“\"‘])|\n+")
 _DENIED = re.compile(r"\b(no|not|does not exist|do not exist|there is no|has no|have no)\b", re.I)
 
 
@@ -139,6 +140,7 @@ def lead_verified(
     allowed = {anchors_by_number[n] for n in cited_numbers if n in anchors_by_number}
     for n in cited_numbers:
         allowed.update(references_by_number.get(n, ()))
+        allowed.update(found.anchor for found in find_citations(passages_by_number.get(n, "")))
     for sentence in _SENTENCE.split(lead):
         numbers = [int(n) for n in _MARKER.findall(sentence)]
         texts = " ".join(passages_by_number.get(n, "") for n in numbers)
@@ -161,6 +163,15 @@ def corrects_premise(lead: str, nonexistent: str) -> bool:
         return False
     for sentence in _SENTENCE.split(lead):
         named = {found.anchor for found in find_citations(sentence)}
-        if anchor in named and _DENIED.search(sentence):
+        if any(_same_missing(anchor, other) for other in named) and _DENIED.search(sentence):
             return True
     return False
+
+
+def _same_missing(wanted: str, named: str) -> bool:
+    """The same provision, or one written another way: 'Article 113, third paragraph, point (e)'
+    and 'Article 113, point (e)' name one missing point (same article, same last part)."""
+    if wanted == named:
+        return True
+    want, have = split_anchor(wanted), split_anchor(named)
+    return want[0] == have[0] and want[1][0] == have[1][0] and want[1][-1][1] == have[1][-1][1]

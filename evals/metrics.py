@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from desk.backends.extractive import LAW_SAYS
 from desk.citations import top_unit
 
 
@@ -100,7 +101,8 @@ _STOP = frozenset(
 _CITATION = re.compile(r"\[\d+\]")
 # Sentences end at . ! ? before a capital, or at a line break; not at ":" — "Article 5(1)(f):
 # “…” [1]" is one sentence whose citation stands at its end.
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"‘])|\n+")
+# Not after a list number ("areas: 4. Employment …" is one sentence).
+_SENTENCE = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.!?])\s+(?=[A-Z(“\"‘])|\n+")
 SUPPORTED = 0.6  # share of a sentence's content words that must stand in the passages it cites
 
 
@@ -127,7 +129,20 @@ def without_citations(text: str) -> str:
 def cited_sentences(answer: str, passages_by_number: dict[int, str]) -> list[tuple[str, list[str]]]:
     """The answer's sentences that say something, each with the texts of the passages it cites."""
     found = []
-    for sentence in _SENTENCE.split(answer):
+    for line in answer.splitlines():
+        if line.strip() == LAW_SAYS:  # the heading over the quotes says nothing of the law
+            continue
+        # A quoted statement is one claim however many sentences it holds: its marker ends it.
+        sentences = [line] if _ATTRIBUTED_QUOTE.match(line.strip()) else _SENTENCE.split(line)
+        found += _with_their_passages(sentences, passages_by_number)
+    return found
+
+
+def _with_their_passages(
+    sentences: list[str], passages_by_number: dict[int, str]
+) -> list[tuple[str, list[str]]]:
+    found = []
+    for sentence in sentences:
         if content_words(without_citations(sentence)):
             numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
             found.append((sentence, [passages_by_number[n] for n in numbers if n in passages_by_number]))

@@ -27,7 +27,6 @@ from desk.citations import resolve
 from desk.embedder import embedder_for_index
 from desk.index import LoadedIndex
 from desk.retrieval import HybridRetriever
-from desk.roles import read_role
 from desk.settings import Settings
 from desk.types import Authority, Passage, Role
 from evals import facts, metrics
@@ -92,22 +91,22 @@ class DeskConfig:
         self, question: str, history: list[tuple[str, str]], k: int, role: Role | None = None
     ) -> Answered:
         answer = self.answerer.answer(question, conversation_id="eval", history=history, role=role)
-        reading = read_role(question, given=role, earlier=[q for q, _ in history])
-        query = self.answerer.standalone(question, history)
+        asking = self.answerer.understand(question, history, role)
         # The ranking begins with the passages the answer was given, in their order (how many
         # a question names first depends on how many are asked for), then goes deeper.
-        shown = self.answerer.retrieve(query, reading, self.answerer.settings.answering.passages).passages
-        deeper = self.answerer.retrieve(query, reading, max(k, max(RECALL_KS))).passages
+        shown = self.answerer.retrieve(asking, self.answerer.settings.answering.passages).passages
+        deeper = self.answerer.retrieve(asking, max(k, max(RECALL_KS))).passages
         ranking = shown + [p for p in deeper if p.id not in {s.id for s in shown}]
         index = self.retriever.index
-        lead = answer.text  # no separate direct answer yet: the whole text is read as the lead
+        lead = answer.lead
         by_number = {c.number: c.anchor for c in answer.citations}
         return Answered(
             retrieved=[[p.anchor] for p in ranking],
             retrieved_labels=[p.label for p in ranking],
             answer=answer.text,
             cited=[c.anchor for c in answer.citations],
-            passages_by_number={n: p.text for n, p in enumerate(answer.passages, start=1)},
+            # A passage reads under its headings: a lead may name the chapter or article title.
+            passages_by_number={n: p.embedded_text for n, p in enumerate(answer.passages, start=1)},
             declined=answer.declined,
             flags=[f.value for f in answer.flags],
             lead=lead,
@@ -284,6 +283,10 @@ def score_lead(case: Case, answered: Answered, holder) -> dict[str, float | None
         if answering
         else None
     )
+    verdicts = [facts.read_fact(f) for f in case.key_facts if facts.read_fact(f).kind == "verdict"]
+    given = facts.verdict_of(answered.lead) if answering else None
+    # A confident wrong lead is worse than none: a verdict the lead gives that is not the case's.
+    wrong = None if not verdicts else float(given is not None and given != verdicts[0].values[0])
     corrected = None
     if case.kind == "false_premise":
         if case.nonexistent:
@@ -296,6 +299,7 @@ def score_lead(case: Case, answered: Answered, holder) -> dict[str, float | None
         else None,
         "answer.lead_verified": None if verified is None else float(verified),
         "abstention.false_premise_corrected": corrected,
+        "answer.wrong_verdict": wrong,
     }
 
 

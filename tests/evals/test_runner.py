@@ -21,11 +21,15 @@ CASES = [
      "gold_citations": ["Article 3, point (4)"], "kind": "definition"},
     {"id": "fines", "question": "How high can fines be for prohibited practices?",
      "reference_answer": "Up to EUR 35 000 000 or 7 % of worldwide annual turnover, whichever is higher.",
-     "gold_citations": ["Article 99(3)"], "kind": "factual"},
+     "gold_citations": ["Article 99(3)"], "kind": "factual",
+     "key_facts": ["EUR 35 000 000", "7 %", "cites: Article 99(3)"]},
+    {"id": "missing", "question": "What does Article 160 say about deployers?", "reference_answer": "",
+     "gold_citations": [], "kind": "false_premise", "nonexistent": "Article 160"},
     {"id": "bread", "question": "How do I bake sourdough bread?", "reference_answer": "",
      "gold_citations": [], "kind": "out_of_scope"},
     {"id": "follow-up", "question": "And when do they apply?", "turns": ["What obligations do providers of general-purpose AI models have?"],
-     "reference_answer": "From 2 August 2025.", "gold_citations": ["Article 113, point (b)"], "kind": "date"},
+     "reference_answer": "From 2 August 2025.", "gold_citations": ["Article 113, point (b)"], "kind": "date",
+     "key_facts": ["2 August 2025", "cites: Article 113, point (b)"]},
 ]  # fmt: skip
 
 
@@ -42,8 +46,11 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
         dataset, corpus_settings, config_name="desk", k=5, out_dir=tmp_path / "run", embedder=embedder,
         progress=lambda done, total: seen.append((done, total)),
     )  # fmt: skip
-    assert seen[-1] == (5, 5)
+    assert seen[-1] == (6, 6)
     values = summary["metrics"]
+    # The direct answer states the key facts, holds on what it cites, and corrects the premise.
+    assert values["answer.key_facts"] == 1.0 and values["answer.lead_verified"] == 1.0
+    assert values["abstention.false_premise_corrected"] == 1.0 and values["answer.wrong_verdict"] is None
     assert values["retrieval.recall@5.loose"] >= 0.75 and values["citations.nonexistent"] == 0
     assert values["abstention.oos_declined"] == 1.0 and values["abstention.false_refusals"] == 0.0
     for name in ("retrieval.recall@5.strict", "retrieval.mrr.strict", "retrieval.ndcg@5.loose",
@@ -58,16 +65,18 @@ def test_a_run_writes_cases_summary_and_report(dataset, corpus_settings, embedde
         and summary["run"]["corpus_version"] == "2026-07-27"
     )
     assert summary["run"]["dataset_errors"] == [
-        "line 6: not JSON (Expecting property name enclosed in double quotes)"
+        "line 7: not JSON (Expecting property name enclosed in double quotes)"
     ]
     assert summary["by_kind"]["out_of_scope"]["declined"] == 1.0
     case = json.loads((tmp_path / "run" / "cases" / "prohibited-emotion.json").read_text())
     assert case["gold"] == ["art-5.par-1.pt-f"] and case["retrieved"] and case["answer"]
     declined = json.loads((tmp_path / "run" / "cases" / "bread.json").read_text())
-    assert declined["flags"] == ["out_of_scope"] and declined["scores"]["review.queued"] == 1.0
-    assert values["review.queued"] == sum(
+    # Declined, and counted rather than queued for staff (issue 16).
+    assert declined["declined"] and declined["flags"] == [] and declined["scores"]["review.queued"] == 0.0
+    queued = sum(
         bool(json.loads(path.read_text())["flags"]) for path in (tmp_path / "run" / "cases").iterdir()
-    ) / len(CASES)
+    )
+    assert values["review.queued"] == pytest.approx(queued / len(CASES), abs=1e-3)
     report = (tmp_path / "run" / "report.html").read_text()
     assert report.count("<img") == 4 and "Worst cases" in report
 
