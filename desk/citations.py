@@ -384,6 +384,43 @@ def _with_reversed_point(text: str, start: int, anchor: str) -> str:
     return join_anchor("", [*split_anchor(anchor)[1], *(("pt", p) for p in points)])
 
 
+# How people type citations that the law's own text never does: "article 4b", "Annex III 4(c)",
+# "Annex XIII point (j)". Written the law's way before they are read, in questions only.
+_TYPED = (
+    (
+        re.compile(r"\b(articles?|arts?\.|annex(?:es)?|recitals?)(?=\s*[\dIVXLivxl(])", re.I),
+        lambda m: m.group(1).capitalize(),
+    ),
+    # "paragraph 14 of Article 50", "the fourth paragraph of Article 1": Article 50(14), Article 1(4).
+    (
+        re.compile(
+            rf"\b(?:the\s+)?(?:paragraph\s+(\d{{1,2}})|({_ORDINAL_RE})\s+paragraph)\s+of\s+(Article\s+\d{{1,3}}[a-z]?)\b",
+            re.I,
+        ),
+        lambda m: f"{m.group(3)}({m.group(1) or ORDINALS.index(m.group(2).lower()) + 1})",
+    ),
+    (
+        re.compile(r"\b(Annex\s+[IVXL]+)\s+(\d{1,2})(?=[\s(,.?]|$)"),
+        lambda m: f"{m.group(1)}, point {m.group(2)}",
+    ),
+    (
+        re.compile(r"\b(Annex\s+[IVXL]+,?\s+point)\s*\(([a-z0-9]{1,3})\)", re.I),
+        lambda m: f"{m.group(1)} {m.group(2)}",
+    ),
+)
+
+
+def find_named(question: str) -> list[FoundCitation]:
+    """The citations in a question as people type them (any case, "Annex III 4(c)"); the
+    positions are those of the question as written."""
+    typed = question
+    for pattern, written in _TYPED:
+        typed = pattern.sub(written, typed)
+    if typed == question:
+        return find_citations(question)
+    return [FoundCitation(found.text, found.anchor, 0, 0) for found in find_citations(typed)]
+
+
 def _expand_range(ranged: re.Match[str]) -> Iterator[FoundCitation]:
     kind = "art" if ranged["word"] == "Articles" else "rct"
     first, last = ranged["first"], ranged["last"]

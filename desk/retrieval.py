@@ -25,7 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
-from desk.citations import ancestors, find_citations, resolve, top_unit
+from desk.citations import ancestors, find_named, resolve, top_unit
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import tokens
@@ -33,6 +33,7 @@ from desk.links import defined_terms, law_explained
 from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
+from desk.understanding import ALREADY_PLACED, GPAI, annex_iii_area, asks_classification, asks_when
 
 # Reciprocal rank fusion's constant: 60 in Cormack et al. (2009); 10 here gives the top ranks of
 # each ranking more weight, which suited legal questions on the development set (recall@5
@@ -64,50 +65,10 @@ _ASKS_MEANING = (
 )
 # A term put in quotes ('deployer', "AI system") is the asker naming a term of art.
 _QUOTED = re.compile(r"(?<![\w])['‘\"“]([^'’\"”]{2,80})['’\"”](?![\w])")
-_DATE_QUESTION = re.compile(
-    r"\b(from|since|by|until|as of) (what|which) date\b|\b(from|since|by|until) when\b|\bwhat date\b"
-    r"|\bapplication date|\bappl(y|ies|icable) from\b|\bstarts? to apply\b|\bapply when\b"
-    r"|\bwhen\b.{0,80}\b(appl(y|ies|icable)|bind|binds|take effect|in effect|in force|kicks? in|start|begin"
-    r"|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
-)
-_APPLICATION_DATES = ("art-113",)  # the article that sets when each part of the Act applies
-# A system or model on the market before the rules applied: Article 111 gives it its own time.
-_ALREADY_PLACED = re.compile(
-    r"\b(already|previously) (on the|placed|put|in service|in use|deployed|sold|released)"
-    r"|\b(placed|put)\b[^.?!]{0,80}\bon the (eu |union )?market (before|in|since)"
-    r"|\bon the (eu |union )?market since"
-    r"|\b(in service|in operation|in use) since|\bgrace period|\bgrandfather|\blegacy (system|model)"
-    r"|\bexisting (ai )?(system|model)s?\b|\breleased\b.{0,60}\bbefore\b"
-)
-# A question whether something is high-risk, not one that only mentions a high-risk system.
-_CLASSIFICATION_QUESTION = re.compile(
-    r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b[^.?!]{0,80}\bhigh[- ]risk\b"
-    r"|\bhigh[- ]risk\?|\bclassif|\bannex iii (use|area|case|categor)"
-)
+_APPLICATION_DATES = ("art-113",)
+_GPAI_OBLIGATIONS = "art-53"  # Chapter V: its date is that of general-purpose AI models
 # Article 6(2): the rule that makes an Annex III use high-risk.
 _ANNEX_III_RULE = "art-6.par-2"
-# How firms name the Annex III areas (reviewed against Annex III of the consolidated text):
-# a classification question about one of them brings that point of Annex III first.
-_ANNEX_III_AREAS = [
-    (re.compile(rf"\b({words})"), anchor)
-    for words, anchor in (
-        ("cv|résumé|resume|recruit|hiring|job applica|applicant|candidate|job advert", "anx-III.pt-4.pt-a"),
-        (
-            "promotion|terminat|dismiss|task allocation|shift|monitor(ing)? (of )?(employees|workers|staff)",
-            "anx-III.pt-4.pt-b",
-        ),
-        ("credit ?worth|credit scor|loan|lending|mortgage", "anx-III.pt-5.pt-b"),
-        ("life insurance|health insurance|insurance premium|insurer|premiums", "anx-III.pt-5.pt-c"),
-        ("emergency call|dispatch|triage", "anx-III.pt-5.pt-d"),
-        ("benefit|social assistance|public assistance|welfare", "anx-III.pt-5.pt-a"),
-        ("admission|exam|student|pupil|grading|proctor|school|universit", "anx-III.pt-3"),
-        ("water|gas|heating|electricity|road traffic|critical infrastructure", "anx-III.pt-2"),
-        ("border|visa|asylum|migra|residence permit", "anx-III.pt-7"),
-        ("police|law enforcement|crime|criminal|offend|evidence", "anx-III.pt-6"),
-        ("court|judge|judicial|dispute resolution|election|voting|referendum", "anx-III.pt-8"),
-        ("biometric|fingerprint|face recognition|facial recognition|emotion recognition", "anx-III.pt-1"),
-    )
-]
 _AMENDMENT_WORDS = re.compile(r"omnibus|2026/1744|amend|\bchange|\badded\b|\binserted\b|\bnew\b")
 # Words that ask about a provision without saying anything about what is asked.
 _PLAIN_ASKING = {
@@ -134,11 +95,6 @@ def _rrf(*rankings: list[str]) -> dict[str, float]:
     return scores
 
 
-def _annex_iii_area(lowered: str) -> str | None:
-    """The Annex III point for the use a (lower-cased) question names, if it names one."""
-    return next((anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)), None)
-
-
 def _named_dates(query: str) -> list[date]:
     found = []
     for day, month, year in _NAMED_DATE.findall(query):
@@ -157,6 +113,9 @@ class Retrieval:
     # Anchors the question is recognised to be about without naming them: the Annex III area
     # of "is our CV-screening tool high-risk?", the definition of "what is a deployer?".
     recognised: list[str] = field(default_factory=list)
+    # For a question of when something applies: the provision that dates it (Article 113's
+    # point, or Article 111's paragraph), as the timeline reads the passages found.
+    dated: list[str] = field(default_factory=list)
 
     @property
     def named_provision(self) -> bool:
@@ -202,11 +161,16 @@ class HybridRetriever:
         # An index never changes under a running retriever, so the same question finds the
         # same candidates: a service desk is asked the same things again and again.
         self._embed_query = lru_cache(maxsize=4096)(self._embed_uncached)
+        self._intended_anchors = lru_cache(maxsize=4096)(self._intended_anchors_uncached)
         self._fused = lru_cache(maxsize=4096)(self._fused_uncached)
 
     def embed_query(self, query: str) -> np.ndarray:
         """The question's vector, from the per-process cache that retrieval fills too."""
         return self._embed_query(query)
+
+    def ranking(self, query: str) -> list[str]:
+        """Passage ids, best first, as dense and lexical search fuse them for `query`."""
+        return [passage_id for passage_id, _ in self._fused(query)[0]]
 
     def search(self, query: str, k: int = 8) -> list[Passage]:
         return self.retrieve(query, k).passages
@@ -222,7 +186,11 @@ class HybridRetriever:
         ranked: dict[str, Passage] = {}
         wanted = [a for a in first if a in self._known]
         recognised = [a for a in self._intended_anchors(query) if a in self._known]
-        for passage in self._best_parts(query, wanted, fused) + self._intended(query, recognised, fused):
+        dated = self._dating(query, fused) if asks_when(f" {query.lower()} ") else []
+        intended = [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
+        for passage in (
+            self._best_parts(query, wanted, fused) + intended + self._intended(query, recognised, fused)
+        ):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
         for passage in self._cited_first(query, cited_anchors, fused, k):
             ranked.setdefault(passage.id, passage.model_copy(update={"score": 1.0}))
@@ -253,7 +221,8 @@ class HybridRetriever:
                 anchors_taken.add(passage.anchor)
                 ranked[passage_id] = passage.model_copy(update={"score": round(score, 5)})
         top = self._with_reason_for_change(query, list(ranked.values()), fused)[:k]
-        return Retrieval(top + self._expansions(query, top), best, cited_anchors, recognised)
+        found = [p for p in top + self._expansions(query, top) if not f"{p.anchor}.".startswith(avoided)]
+        return Retrieval(found, best, cited_anchors, recognised, dated)
 
     def _with_reason_for_change(
         self, query: str, ranked: list[Passage], fused: list[tuple[str, float]]
@@ -305,15 +274,15 @@ class HybridRetriever:
         cited = [p for anchor in anchors for p in by_fit(self.index.passages_under(anchor))[:1]]
         return by_fit(cited)[: max(1, k // 2)]
 
-    def _intended_anchors(self, query: str) -> list[str]:
+    def _intended_anchors_uncached(self, query: str) -> list[str]:
         """Provisions a kind of question calls for whatever its words: the Article 3 definition
         of the term a "what is a deployer?" asks about, the Annex III area and Article 6(2) for
         "is our CV-screening tool high-risk?". (The date of a "when" question is `_dating`'s.)"""
         anchors = []
         lowered = f" {query.lower()} "
         anchors += self._asked_definitions(query)
-        if _CLASSIFICATION_QUESTION.search(lowered):
-            area = _annex_iii_area(lowered)
+        if asks_classification(lowered):
+            area = annex_iii_area(lowered)
             anchors += [area, _ANNEX_III_RULE] if area else []
         return anchors
 
@@ -361,9 +330,8 @@ class HybridRetriever:
         """The best-ranked passage of each intended provision (its most relevant part), and for
         a question of when something applies, the part of Article 113 that dates it."""
         lowered = query.lower()
-        dating = self._dating(query, fused) if _DATE_QUESTION.search(lowered) else []
-        transition = self._transition(fused) if _ALREADY_PLACED.search(lowered) else []
-        return dating + transition + self._best_parts(query, intended, fused)
+        transition = self._transition(fused) if ALREADY_PLACED.search(lowered) else []
+        return transition + self._best_parts(query, intended, fused)
 
     def _transition(self, fused: list[tuple[str, float]]) -> list[Passage]:
         """The paragraph of Article 111 for what the question is about: that of the best-ranked
@@ -377,7 +345,7 @@ class HybridRetriever:
                 return self.index.passages_under(anchor)[:1]
         return []
 
-    def _dating(self, query: str, fused: list[tuple[str, float]]) -> list[Passage]:
+    def _dating(self, query: str, fused: list[tuple[str, float]]) -> list[str]:
         """The point of Article 113 that sets the date of what the question is about: the
         provisions of the Act that rank best for it, read through the timeline's rules
         (a new Article 5 ban -> point (a), Chapter V -> point (b), Annex III systems -> point (c))."""
@@ -389,8 +357,12 @@ class HybridRetriever:
                 if entry.date == day:
                     votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         lowered = f" {query.lower()} "
-        area = _annex_iii_area(lowered) if re.search(r"\bhigh[- ]risk\b", lowered) else None
+        area = annex_iii_area(lowered) if re.search(r"\bhigh[- ]risk\b", lowered) else None
         for entry in self.timeline.applying_to(area, ()) if area else ():
+            votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        # A general-purpose AI model is Chapter V's subject, whatever provisions rank best.
+        models = self.index.provision(_GPAI_OBLIGATIONS) if GPAI.search(lowered) else None
+        for entry in self.timeline.applying_to(models.anchor, models.heading_path) if models else ():
             votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         topical = 0
         for passage_id, _ in fused:
@@ -402,8 +374,7 @@ class HybridRetriever:
             topical += 1
             if topical == 3:
                 break
-        dated = sorted(votes, key=votes.get, reverse=True)[:1] or list(_APPLICATION_DATES)
-        return [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
+        return sorted(votes, key=votes.get, reverse=True)[:1] or list(_APPLICATION_DATES)
 
     def _shared_terms(self, query: str, texts: list[str]) -> str:
         """The rarest words (stems) that at least two of `texts` use and the query does not."""
@@ -420,7 +391,7 @@ class HybridRetriever:
         return self.embedder.embed([query])[0]
 
     def _cited_anchors(self, query: str) -> list[str]:
-        anchors = [resolve(found.anchor, self._known) for found in find_citations(query)]
+        anchors = [resolve(found.anchor, self._known) for found in find_named(query)]
         return list(dict.fromkeys(a for a in anchors if a))
 
     def _fused_uncached(self, query: str) -> tuple[list[tuple[str, float]], float]:

@@ -78,7 +78,8 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
         re.compile(
             r"\bdeployers?\b|\bwe (use|deploy|are using|'re using|want to use|plan to use|bought|purchased|"
             r"licen[cs]e)\b|\bwe have (bought|purchased|licen[cs]ed|deployed)\b|\busing (an?|the) .{0,60}"
-            r"(we|our company) (bought|purchased|licen[cs]ed)\b"
+            r"(we|our company) (bought|purchased|licen[cs]ed)\b|\b(we are|we're|as) an employer\b"
+            r"|\bwe (are about to|plan to|want to|will) (introduce|roll out|implement|adopt)\b"
         ),
     ),
     (
@@ -90,16 +91,19 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
         ),
     ),
 ]
-_DUTY_QUESTION = re.compile(
+DUTY_QUESTION = re.compile(
     r"\b(obligations?|dut(y|ies)|responsibilit(y|ies)|requirements? (for|on) (us|me)|must (we|i)|do (we|i) "
     r"(have|need) to|are (we|i) (required|obliged)|have to do|need to do|comply|compliance|what do (we|i) "
-    r"need|what (must|should|shall)|who (must|has to))\b"
+    r"need|what (must|should|shall)|who (must|has to)|requires? (from|of)|required of)\b"
 )
 _ROLE_SWITCH = re.compile(
     r"\b(our|my|own) (name|brand|trade ?mark|label)\b|\brebrand|\bwhite[- ]label|\bsubstantial(ly)? modif"
     r"|\b(modify|modified|modifying|change|changed|changing|alter) (the |its |an? )?(intended purpose|"
     r"high[- ]risk)|\brepurpos|\bbecome (the |a )?provider\b|\bbecomes? (the |a )?provider\b"
 )
+
+
+_SELF_NAMED = re.compile(r"\b(as|we are|we're|i am|i'm|we act as|acting as|our company is)\s+(an?|the)\s+")
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class RoleReading:
     mentioned: tuple[Role, ...]  # every role the question names ("deployers and providers")
     about_duties: bool  # the answer depends on a role
     role_switch: bool  # Article 25: doing this makes one a provider
+    source: str | None = None  # where the role came from: "question", "given" or "conversation"
 
     @property
     def needs_role(self) -> bool:
@@ -141,23 +146,35 @@ def read_role(question: str, given: Role | None = None, earlier: list[str] = ())
     lowered = question.lower()
     mentioned = _roles_in(lowered)
     role = mentioned[0] if len(mentioned) == 1 else None
-    if role is None and not mentioned:
-        role = given
+    source = "question" if role else None
+    if role is None and not mentioned and given is not None:
+        role, source = given, "given"
     if role is None and not mentioned:
         for previous in reversed(list(earlier)):
             found = _roles_in(previous.lower())
             if len(found) == 1:
-                role = found[0]
+                role, source = found[0], "conversation"
                 break
     return RoleReading(
         role=role,
         mentioned=tuple(mentioned),
-        about_duties=bool(_DUTY_QUESTION.search(lowered)),
+        about_duties=bool(DUTY_QUESTION.search(lowered)),
         role_switch=bool(_ROLE_SWITCH.search(lowered)),
+        source=source,
     )
 
 
 def _roles_in(lowered: str) -> list[Role]:
+    """The roles a question names; the one its asker says it plays ("as an importer", "we are
+    the provider") alone, when it says so."""
+    for said in _SELF_NAMED.finditer(lowered):
+        own = _roles_named(re.split(r"[;,.?!:]", lowered[said.end() : said.end() + 60])[0])
+        if len(own) == 1:
+            return own
+    return _roles_named(lowered)
+
+
+def _roles_named(lowered: str) -> list[Role]:
     found = [role for role, pattern in _ROLE_WORDS if pattern.search(lowered)]
     # A GPAI model's provider is a provider: the plainer reading goes when the precise one holds.
     if Role.GPAI_SYSTEMIC_PROVIDER in found or Role.GPAI_PROVIDER in found:

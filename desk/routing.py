@@ -1,0 +1,117 @@
+"""The provisions that govern each kind of question, weighed first by retrieval.
+
+    how much    Article 99's tier for the breach (3: Article 5; 4: other duties; 5: wrong
+                information; 6: SMEs), Article 101 for providers of general-purpose AI models;
+                Article 100 only for Union institutions, bodies, offices and agencies
+    high-risk?  Article 6(1) for products under Annex I; for chatbots, deep fakes and generated
+                content, Article 50 and Article 6(2) (they are not an Annex III use as such); the
+                Annex III point of a use and Article 6(2) are recognised by retrieval itself
+    allowed?    chatbots and generated content: Article 50
+    duties      the asker's role's duty provisions (desk.roles), Articles 53 to 55 for models
+
+A reviewed table (consolidated text of 27 July 2026); tests/desk/test_routing.py checks that
+each anchor exists and says what this table takes it to say.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desk.understanding import Kind, Reading, kinds_of, last_question
+
+FINE_TIERS = {
+    "prohibited": "art-99.par-3",  # Article 5 practices
+    "other": "art-99.par-4",  # the duties of operators and notified bodies it lists
+    "information": "art-99.par-5",  # incorrect, incomplete or misleading information
+    "sme": "art-99.par-6",  # SMEs: whichever of amount and percentage is lower
+    "gpai": "art-101.par-1",  # the Commission's fines on providers of general-purpose AI models
+    "union": "art-100.par-2",  # Union institutions, bodies, offices and agencies
+}
+UNION_FINES = "art-100"
+PROHIBITIONS = "art-5"
+HIGH_RISK_BY_USE = "art-6.par-2"  # Annex III uses are high-risk
+HIGH_RISK_EXCEPTION = "art-6.par-3"  # ... unless no significant risk of harm; always, if profiling
+HIGH_RISK_BY_PRODUCT = "art-6.par-1"  # safety components of products under Annex I
+TRANSPARENCY_DUTIES = ("art-50.par-1", "art-50.par-2", "art-50.par-4")
+GPAI_DUTIES = ("art-53.par-1", "art-55.par-1")
+
+_PROHIBITED = re.compile(r"\bprohibit\w*|\bbann?ed\b|\bban\b|\barticle 5\b|\bforbidden\b|\bunacceptable\b")
+_INFORMATION = re.compile(
+    r"\b(incorrect|incomplete|misleading|false|wrong) (information|data|answers?|reply)"
+)
+_SME = re.compile(r"\bsmes?\b|\bstart-?ups?\b|\bsmall (and medium|company|companies|firms?|business\w*)")
+_UNION_BODY = re.compile(
+    r"\bunion (institution|bod(y|ies)|agenc)|\beu (institution|bod(y|ies)|agenc)|\bedps\b"
+)
+_PRODUCT = re.compile(
+    r"\bannex i\b(?! ?i)|\bsafety component\b|\bmachinery\b|\bmedical devices?\b|\btoys?\b|\blifts?\b"
+    r"|\bvehicles?\b|\bradio equipment\b|\bpressure equipment\b|\baviation\b|\bmarine equipment\b"
+)
+_CHATBOT = re.compile(r"\bchat ?bots?\b|\bvirtual assistants?\b|\bconversational\b")
+_GENERATED = re.compile(
+    r"\bdeep ?fakes?\b|\bsynthetic\b|\bgenerat\w+ (content|text|images?|videos?|audio)\b|\bwatermark"
+)
+
+
+def fine_tiers(lowered: str) -> list[str]:
+    """The paragraphs of Articles 99 to 101 whose fines fit the breach a question describes."""
+    if _UNION_BODY.search(lowered):
+        return [FINE_TIERS["union"]]
+    tiers = []
+    if re.search(r"\bgeneral[- ]purpose ai model|\bgpai\b|\bfoundation model|\bllms?\b", lowered):
+        tiers.append(FINE_TIERS["gpai"])
+    if _PROHIBITED.search(lowered):
+        tiers.append(FINE_TIERS["prohibited"])
+    if _INFORMATION.search(lowered):
+        tiers.append(FINE_TIERS["information"])
+    if not tiers:  # "what are the fines?": the two main tiers
+        tiers += [FINE_TIERS["prohibited"], FINE_TIERS["other"]]
+    if _SME.search(lowered):
+        tiers.append(FINE_TIERS["sme"])
+    return tiers
+
+
+def transparency_duties(lowered: str) -> list[str]:
+    """Article 50's paragraphs for the kind of system a question names."""
+    found = []
+    if _CHATBOT.search(lowered):
+        found.append(TRANSPARENCY_DUTIES[0])
+    if _GENERATED.search(lowered):
+        found += [TRANSPARENCY_DUTIES[1], TRANSPARENCY_DUTIES[2]]
+    return found
+
+
+def about_products(lowered: str) -> bool:
+    """The question is about a product under Annex I (a safety component, a machine, a toy)."""
+    return bool(_PRODUCT.search(lowered))
+
+
+def governing(reading: Reading) -> list[str]:
+    """The provisions retrieval weighs first for a question of this reading."""
+    lowered = " ".join(reading.question.lower().split())
+    asked = kinds_of(last_question(reading.question))  # what is asked, not the setting's words
+    anchors: list[str] = []
+    if Kind.HOW_MUCH in asked:
+        anchors += fine_tiers(lowered)
+    if Kind.HIGH_RISK in asked:
+        if reading.use:
+            pass  # retrieval recognises the Annex III use and Article 6(2) itself
+        elif about_products(lowered):
+            anchors += [HIGH_RISK_BY_PRODUCT]
+        elif reading.transparency:
+            anchors += [*transparency_duties(lowered)[:1], HIGH_RISK_BY_USE]
+    if reading.transparency and (Kind.ALLOWED in asked or Kind.DUTIES in asked):
+        anchors += transparency_duties(lowered)[:2]
+    return list(dict.fromkeys(anchors))
+
+
+def avoided(reading: Reading) -> list[str]:
+    """Provisions that answer another question: Article 100's fines are for Union institutions;
+    a chatbot's classification is not a prohibition."""
+    lowered = reading.question.lower()
+    avoid = []
+    if reading.asks(Kind.HOW_MUCH) and not _UNION_BODY.search(lowered):
+        avoid.append(UNION_FINES)
+    if reading.asks(Kind.HIGH_RISK) and reading.transparency and not reading.named:
+        avoid.append(PROHIBITIONS)  # a chatbot is asked about as a use, not as a ban (Article 50)
+    return avoid
