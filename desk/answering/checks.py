@@ -15,7 +15,7 @@ from desk.types import Citation, Flag, Passage
 _MARKER = re.compile(r"\s?\[([^\[\]]{1,40})\]")
 _NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;–-]\s*\d+)*\s*$")
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,600})[”\"]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"])|\n+")
+_SENTENCE_END = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.!?])\s+(?=[A-Z(“\"])|\n+")
 _CLAIM_WORDS = 6  # shorter sentences ("In short:") are not claims
 
 
@@ -41,6 +41,10 @@ def check(text: str, passages: list[Passage], *, require_citations: bool = True)
         for quote in _QUOTE.findall(sentence):
             sources = numbers or list(range(1, len(passages) + 1))
             holder = next((n for n in sources if _contains(passages[n - 1].text, quote)), None)
+            if holder is None and "…" in quote and numbers:  # items of one list, quoted from their passages
+                pieces = [p for p in quote.split("…") if _normalise(p)]
+                if all(any(_contains(passages[n - 1].text, p) for n in numbers) for p in pieces):
+                    holder = numbers[0]
             if holder is None:
                 bad_quotes.append(quote)
             elif holder in numbers and cited.get(holder) is None:
@@ -86,7 +90,15 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _contains(passage_text: str, quote: str) -> bool:
-    return _normalise(quote) in _normalise(passage_text)
+    """The quote stands in the passage; a quote with elisions (…), each of its pieces in order."""
+    text = _normalise(passage_text)
+    position = 0
+    for piece in (p for p in (_normalise(part) for part in quote.split("…")) if p):
+        found = text.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
 def _normalise(text: str) -> str:

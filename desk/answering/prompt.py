@@ -11,9 +11,16 @@ SYSTEM = (
     "You are the AI Act Service Desk. Answer the question using only the numbered passages "
     "from the official texts. After every sentence, cite the passages it rests on by their "
     "numbers in square brackets, like [1] or [2][3]; cite nothing else and never invent a "
-    "number. Quote the law's exact words in double quotes where the wording matters. If the "
-    "passages do not answer the question, say that the official texts provided do not answer "
-    "it. Be brief and precise."
+    "number. Start with the direct answer in one to four plain sentences (the verdict, the "
+    "date, the amount, the duty), then a blank line, then 'What the law says:' and the "
+    "passages' words in double quotes. Every date, amount and article you state must stand "
+    "in a passage you cite. If the passages do not answer the question, say that the official "
+    "texts provided do not answer it. Be brief and precise."
+)
+# The frame an LLM writes in: the desk's own lead, composed from the law and checked.
+_DRAFT = (
+    "Draft direct answer, composed from the passages (keep its facts and citations; you may "
+    "say it more plainly):\n{lead}"
 )
 
 
@@ -48,13 +55,16 @@ def passage_block(number: int, passage: Passage) -> str:
     return f"[{number}] {passage.label} ({'; '.join(notes)})\n{passage.text}"
 
 
-def build_prompt(question: str, passages: list[Passage], history: list[tuple[str, str]]) -> Prompt:
+def build_prompt(
+    question: str, passages: list[Passage], history: list[tuple[str, str]], lead: str = ""
+) -> Prompt:
     messages = [Message("system", SYSTEM)]
     for earlier_question, earlier_answer in history[-3:]:
         messages += [Message("user", earlier_question), Message("assistant", earlier_answer)]
     blocks = "\n\n".join(passage_block(n, p) for n, p in enumerate(passages, start=1))
-    messages.append(Message("user", f"Passages:\n\n{blocks}\n\nQuestion: {question}"))
-    return Prompt(question=question, passages=passages, messages=messages, history=history)
+    draft = f"\n\n{_DRAFT.format(lead=lead)}" if lead else ""
+    messages.append(Message("user", f"Passages:\n\n{blocks}\n\nQuestion: {question}{draft}"))
+    return Prompt(question=question, passages=passages, messages=messages, history=history, lead=lead)
 
 
 def rewrite_prompt(question: str, history: list[tuple[str, str]]) -> list[Message]:

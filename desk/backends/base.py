@@ -39,6 +39,7 @@ class Prompt:
     passages: list[Passage]  # passage n is cited as [n], counting from 1
     messages: list[Message]
     history: list[tuple[str, str]] = field(default_factory=list)  # earlier (question, answer)
+    lead: str = ""  # the direct answer the desk composed from the passages, with their [n]
 
 
 @dataclass(frozen=True)
