@@ -105,9 +105,10 @@ class BackendSettings(BaseModel):
 class AnsweringSettings(BaseModel):
     passages: int = Field(default=6, description="Numbered passages a backend sees.")
     relevance_floor: float = Field(
-        default=0.38,
-        description="Cosine similarity the best passage must reach; below it (and with no provision "
-        "named) the desk declines rather than answer from thin air.",
+        default=0.45,
+        description="Cosine similarity the best passage must reach for a question that says nothing of "
+        "AI or of the Act (no provision, use, role or AI term): below it the question is another "
+        "subject and is declined. A question on the Act's subjects is never declined for its score.",
     )
     weak_retrieval: float = Field(
         default=0.48, description="Below this best similarity an answer is flagged for review."

@@ -125,6 +125,14 @@ class Flag(StrEnum):
     BACKEND_FAILED = "backend_failed"  # the backend erred or timed out: extractive fallback
     BACKEND_GARBAGE = "backend_garbage"  # the backend answered with nothing usable: fallback
     STALE = "stale"  # a newer corpus changed a provision the answer cites
+    LEAD_UNVERIFIED = "lead_unverified"  # a sentence of the direct answer was not in what it cites: dropped
+
+
+class Scope(StrEnum):
+    """Why the desk did not answer a question from the AI Act (`Answer.scope`)."""
+
+    OTHER_REGIME = "other_regime"  # another law: named, with the AI Act provisions that touch it
+    UNRELATED = "unrelated"  # another subject altogether: a short decline
 
 
 class Role(StrEnum):
@@ -176,7 +184,8 @@ class Answer(BaseModel):
     id: str
     conversation_id: str
     question: str
-    text: str
+    text: str = Field(description="The whole answer: the direct answer, then what the law says.")
+    lead: str = Field(default="", description="The direct answer, one to four cited sentences.")
     citations: list[Citation]
     passages: list[Passage] = Field(description="The numbered passages the backend saw.")
     flags: list[Flag]
@@ -186,11 +195,17 @@ class Answer(BaseModel):
     latency_ms: float
     notice: str
     declined: bool = False
+    scope: Scope | None = Field(
+        default=None, description="Why the question was not answered from the AI Act."
+    )
     notes: list[str] = Field(
         default_factory=list,
         description="For the cited provisions: when each applies, and whether an amending act changed it.",
     )
     role: Role | None = Field(default=None, description="The asker's role, as given or recognised.")
+    role_source: str | None = Field(
+        default=None, description="Where the role came from: `given`, `question` or `conversation`."
+    )
     clarify: str | None = Field(
         default=None, description="A question back to the asker, when the answer depends on it."
     )

@@ -1,8 +1,9 @@
 """From a question to a checked, cited answer.
 
-    question ─► (follow-up? rewrite) ─► retrieve ─► relevance floor ─┬─► decline, and say why
-                                                                     └─► numbered prompt ─► backend
-    backend text ─► strip citations not issued ─► verify quotes ─► find uncited claims ─► Answer
+    question ─► understand (kind, subject, premises, another law?, follow-up?) ─► another law: redirect
+             ─► (elliptical follow-up? rewrite) ─► retrieve, routed by kind ─► unrelated: decline
+             ─► compose the lead from the law's structure ─► verify it ─► numbered prompt ─► backend
+    backend text ─► its lead verified ─► strip citations not issued ─► verify quotes ─► Answer
 
 A backend that errs, times out or answers with nothing citable never loses the question:
 the extractive backend answers instead and the answer is flagged for review.
@@ -16,15 +17,20 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
+from desk import routing
 from desk.answering.checks import CheckedText, check
+from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, in_english, language_of
+from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
-from desk.answering.scope import other_regime
+from desk.answering.scope import OtherRegime, mentions_ai
+from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
-from desk.backends.extractive import ExtractiveBackend
-from desk.citations import label_for
+from desk.backends.extractive import LAW_SAYS, ExtractiveBackend
+from desk.citations import join_anchor, label_for, split_anchor
 from desk.history import asks_about_earlier, compose_changes, earlier_passages, is_earlier
 from desk.links import Links
 from desk.retrieval import HybridRetriever, Retrieval
@@ -38,7 +44,8 @@ from desk.roles import (
 )
 from desk.settings import Settings
 from desk.timeline import Timeline, long_date
-from desk.types import Answer, Authority, Citation, Flag, Passage, Role
+from desk.types import Answer, Authority, Citation, Flag, Passage, Role, Scope
+from desk.understanding import Reading, read_question
 
 log = logging.getLogger("desk.answering")
 
@@ -46,21 +53,40 @@ NOTICE = (
     "This answer is information drawn from the official texts, not legal advice. "
     "Check the cited provisions before you rely on them."
 )
-_FOLLOW_UP = re.compile(
-    r"^(and|but|what about|how about|also|then|so|does (it|this|that)|is (it|this|that))\b", re.I
+_REDIRECT_TOUCHES = 4  # provisions of the AI Act named when a question is about another law
+_A_SYSTEM = re.compile(
+    r"\b(tool|system|software|app|platform|solution|model|algorithm\w*|automat\w+)s?\b", re.I
 )
-_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those|they|them|such)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Asking:
+    """A question understood: the query retrieval reads (a follow-up made whole), what it asks,
+    for whom, and in which language."""
+
+    question: str
+    query: str
+    reading: Reading  # of the query: kinds and subject
+    role: RoleReading
+    language: str = "en"
 
 
 @dataclass(frozen=True)
 class _Asked:
-    """A question made ready to answer: what was found, the prompt (None: declined), the role."""
+    """A question made ready to answer: what was found, the prompt (None: declined), the lead."""
 
+    asking: Asking
     retrieval: Retrieval
     prompt: Prompt | None
-    reading: RoleReading
+    lead: Lead | None = None
     compared: tuple[str, ...] = ()  # provisions whose 2024 text the prompt holds too
     retrieval_ms: float = 0.0
+    scope: Scope | None = None
+    regime: OtherRegime | None = None
+
+    @property
+    def reading(self) -> RoleReading:
+        return self.asking.role
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,12 @@ class Answerer:
         self.settings_hash = settings.fingerprint()
         self.timeline = Timeline.from_index(retriever.index)
         self.links = Links(retriever.index, terms=retriever.definitions)
+        self.composer = Composer(retriever.index, self.timeline)
+        self._known = frozenset(retriever.index.anchors())
+        # Questions recur (a desk is asked the same things again), and reading one is pure.
+        self._read = lru_cache(maxsize=4096)(
+            lambda question, history: read_question(question, self._known, history=history)
+        )
         # CPU-bound steps (retrieval, extractive composing) take turns: under the GIL, threads
         # that all compute at once slow each other to the pace of the slowest, while taking
         # turns answers first come, first served. Waiting on an LLM happens outside the slots.
@@ -100,7 +132,7 @@ class Answerer:
     ) -> Answer:
         started = time.perf_counter()
         asked = self._prepare(question, list(history), role)
-        if asked.prompt is None:
+        if asked.prompt is None or asked.scope is not None:
             return self._declined(question, conversation_id, asked, started)
         generating = time.perf_counter()
         text, backend, flags = self._generate(asked)
@@ -128,9 +160,10 @@ class Answerer:
             return self._extracted(asked), self.fallback.name, [Flag.BACKEND_FAILED]
 
     def _extracted(self, asked: _Asked) -> str:
-        """The extractive answer; for "what did it say before?", the changed sentences side by side."""
+        """The extractive answer: the lead, then what the law says; for "what did it say before?",
+        the changed sentences side by side."""
         if asked.compared and (text := compose_changes(self.retriever.index, asked.prompt.passages)):
-            return text
+            return f"{asked.prompt.lead}\n\n{text}" if asked.prompt.lead else text
         return self.fallback.generate(asked.prompt).text
 
     # -- streamed answers --------------------------------------------------------------------
@@ -145,11 +178,14 @@ class Answerer:
         started = time.perf_counter()
         asked = self._prepare(question, list(history), role)
         prompt = asked.prompt
-        if prompt is None:
+        if prompt is None or asked.scope is not None:
             answer = self._declined(question, conversation_id, asked, started)
+            yield StreamEvent("lead", answer.lead)
             yield StreamEvent("delta", answer.text)
             yield StreamEvent("final", answer=answer)
             return
+        if prompt.lead:  # the direct answer, as composed and checked, before anything is written
+            yield StreamEvent("lead", prompt.lead)
         pieces: list[str] = []
         backend, flags = self.backend.name, []
         try:
@@ -176,42 +212,81 @@ class Answerer:
         yield StreamEvent("final", answer=answer)
 
     # -- shared steps ----------------------------------------------------------------------
+    def understand(self, question: str, history: list[tuple[str, str]], role: Role | None = None) -> Asking:
+        """What a question asks, for whom; a follow-up that leans on the last turn made whole.
+        A question that stands on its own is read on its own: no earlier question, no earlier role."""
+        language = language_of(question)
+        glossed = f"{question} {in_english(question)}" if language != "en" else question
+        own = self._read(glossed, bool(history))
+        query = self.standalone(glossed, history, own)
+        reading = own if query == glossed else self._read(query, False)
+        if reading is not own:  # the premises are the question's own, the kinds those of the whole
+            reading = replace(reading, missing=own.missing, question=query)
+        earlier = [q for q, _ in history] if own.elliptical else []
+        return Asking(question, query, reading, read_role(glossed, given=role, earlier=earlier), language)
+
     def _prepare(self, question: str, history: list[tuple[str, str]], role: Role | None) -> _Asked:
-        """Retrieve for the question made standalone, weighing first the duty provisions of the
-        asker's role; no prompt when the desk declines it."""
-        query = self.standalone(question, history)
-        reading = read_role(question, given=role, earlier=[q for q, _ in history])
+        """Retrieve for the question made standalone, routed by what it asks; compose and check
+        its lead; no prompt when the desk declines it."""
+        asking = self.understand(question, history, role)
+        regime = asking.reading.regime
         with self._cpu:
             started = time.perf_counter()
-            retrieval = self.retrieve(query, reading, self.settings.answering.passages)
+            retrieval = self.retrieve(asking, self.settings.answering.passages)
             retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
         found = {"passages": len(retrieval.passages), "best_similarity": round(retrieval.best_similarity, 3)}
         log.info(
-            "retrieved", extra={**found, "cited": retrieval.cited, "role": reading.role, "ms": retrieval_ms}
-        )
-        if self._declines(question, retrieval):
-            return _Asked(retrieval, None, reading, retrieval_ms=retrieval_ms)
+            "retrieved",
+            extra={**found, "cited": retrieval.cited, "role": asking.role.role, "kinds": asking.reading.kinds,
+                   "ms": retrieval_ms},
+        )  # fmt: skip
+        if regime is not None and not asking.reading.missing:
+            return self._redirected(asking, retrieval, regime, retrieval_ms)
+        if self._unrelated(asking, retrieval):
+            return _Asked(asking, retrieval, None, retrieval_ms=retrieval_ms, scope=Scope.UNRELATED)
         passages, compared = retrieval.passages, []
-        if retrieval.cited and asks_about_earlier(question):
+        if asking.reading.missing and not asking.reading.own_words:
+            passages = []  # "What does Article 999 say?": the correction, and nothing else to quote
+        elif retrieval.cited and asks_about_earlier(question):
             # "What did Article 113 say before?": the 2024 text beside the text in force.
             earlier = earlier_passages(self.retriever.index, retrieval.cited)
             passages = _beside(passages, earlier)
             compared = [p.anchor for p in earlier]
+        with self._cpu:
+            lead = self.compose(asking, passages, retrieval)
         return _Asked(
+            asking,
             retrieval,
-            build_prompt(query, passages, history),
-            reading,
+            build_prompt(asking.query, lead.passages, history, lead=lead.text),
+            lead,
             tuple(compared),
             retrieval_ms=retrieval_ms,
         )
 
-    def retrieve(self, query: str, reading: RoleReading, k: int) -> Retrieval:
-        """The passages for a standalone question: its role's duty provisions weigh first."""
-        return self.retriever.retrieve(query, k, first=reading.duty_anchors(), avoid=reading.others_duties())
+    def compose(self, asking: Asking, passages: list[Passage], retrieval: Retrieval) -> Lead:
+        """The lead from the law's structure, each sentence checked against what it cites."""
+        lead = self.composer.compose(
+            asking.reading, asking.role, passages, retrieval.dated, recognised=retrieval.recognised
+        )
+        kept, dropped = verify(lead.sentences, lead.passages, self.retriever.index)
+        for sentence, reason in dropped:
+            log.warning("lead sentence dropped", extra={"sentence": sentence.text[:200], "reason": reason})
+        lead.sentences, lead.dropped = kept, [s.text for s, _ in dropped]
+        return lead
 
-    def standalone(self, question: str, history: list[tuple[str, str]]) -> str:
-        """A follow-up made to stand on its own: rewritten by an LLM, or carried context."""
-        if not history or not _is_follow_up(question):
+    def retrieve(self, asking: Asking, k: int) -> Retrieval:
+        """The passages for a question understood: what governs its kind, and its role's duty
+        provisions, weigh first; Article 100's fines, or another role's duties, are left out."""
+        first = [*routing.governing(asking.reading), *asking.role.duty_anchors()]
+        avoid = [*routing.avoided(asking.reading), *asking.role.others_duties()]
+        return self.retriever.retrieve(asking.query, k, first=list(dict.fromkeys(first)), avoid=avoid)
+
+    def standalone(
+        self, question: str, history: list[tuple[str, str]], reading: Reading | None = None
+    ) -> str:
+        """An elliptical follow-up made to stand on its own: rewritten by an LLM, or carried context."""
+        reading = reading or self._read(question, bool(history))
+        if not history or not reading.elliptical:
             return question
         if not self._extractive:
             try:
@@ -228,44 +303,84 @@ class Answerer:
                 pass
         return f"{history[-1][0]} {question}"
 
-    def _declines(self, question: str, retrieval: Retrieval) -> bool:
-        if other_regime(question) is not None:
-            return True
+    def _unrelated(self, asking: Asking, retrieval: Retrieval) -> bool:
+        """Nothing in the question speaks of AI or of the Act, and nothing in the texts comes
+        close: another subject. A genuine AI Act question is never declined for a score."""
+        reading = asking.reading
+        if retrieval.named_provision or reading.missing or mentions_ai(asking.query):
+            return False
+        if reading.use and (asking.role.role or asking.role.mentioned or _A_SYSTEM.search(asking.query)):
+            return False  # "our CV-screening tool": an Annex III use of a system
+        if asking.role.role and asking.role.about_duties:
+            return False  # "What must we do?", asked as a deployer
         floor = self.settings.answering.relevance_floor
-        return not retrieval.named_provision and (not retrieval.passages or retrieval.best_similarity < floor)
+        return not retrieval.passages or retrieval.best_similarity < floor
+
+    def _redirected(
+        self, asking: Asking, retrieval: Retrieval, regime: OtherRegime, retrieval_ms: float
+    ) -> _Asked:
+        """A question about another law: named, and the AI Act's own provisions that refer to it."""
+        touches = self._touches(regime)
+        name = regime.named_in(asking.question)
+        sentences = [
+            f"This question is about {name}, which this desk does not answer: it answers only from the "
+            "AI Act (Regulation (EU) 2024/1689, as amended) and the Commission's texts on it."
+        ]
+        if touches:
+            listed = [f"{_provision_label(p.anchor)} [{n}]" for n, p in enumerate(touches, start=1)]
+            joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+            sentences.append(f"Where the AI Act itself refers to it: {joined}.")
+        lead = Lead([], touches)
+        prompt = build_prompt(asking.query, touches, [], lead=" ".join(sentences))
+        return _Asked(asking, retrieval, prompt, lead, retrieval_ms=retrieval_ms, scope=Scope.OTHER_REGIME,
+                      regime=regime)  # fmt: skip
+
+    def _touches(self, regime: OtherRegime) -> list[Passage]:
+        """The AI Act's passages in force that refer to another law."""
+        if regime.touches is None:
+            return []
+        index = self.retriever.index
+        referring = [
+            p for p in index.passages
+            if p.source_id == "ai-act-consolidated" and regime.touches.search(p.text)
+            and (provision := index.provision(p.anchor)) is not None and provision.in_force
+        ]  # fmt: skip
+        # The rules that say how the two laws meet first, in the Act's order; the definitions
+        # that borrow the other law's terms (Article 3) after them.
+        ranked = sorted(referring, key=lambda p: p.anchor.startswith("art-3."))
+        return list({_provision_label(p.anchor): p for p in ranked}.values())[:_REDIRECT_TOUCHES]
 
     def _declined(self, question: str, conversation_id: str, asked: _Asked, started: float) -> Answer:
-        retrieval = asked.retrieval
-        texts = (
-            "The official texts this desk answers from (the AI Act as amended by Regulation (EU) "
-            "2026/1744, its recitals and the Commission's guidelines) do not answer this question: "
-        )
-        regime = other_regime(question)
-        if regime is not None:
-            reason = f"it is about {regime.matter}, which other law governs, not the AI Act."
+        """Another law (named, with the AI Act's provisions on it) or another subject (a short
+        decline in the asker's language). Neither is a review item: they are counted."""
+        if asked.scope is Scope.OTHER_REGIME and asked.prompt is not None:
+            prompt = asked.prompt
+            quotes = self.fallback.generate(replace(prompt, lead="")).text if prompt.passages else ""
+            text = prompt.lead + (f"\n\n{LAW_SAYS}\n{quotes}" if quotes else "")
+            checked = check(text, prompt.passages, require_citations=False)
+            answer = self._answer(
+                question, conversation_id, checked.text, checked.citations, prompt.passages, [],
+                self.backend.name, started, declined=True,
+            )  # fmt: skip
+            answer.lead = prompt.lead
+            answer.citations = [self.link(citation) for citation in answer.citations]
         else:
-            reason = (
-                f"no passage comes close enough to it (best similarity {retrieval.best_similarity:.2f}, "
-                f"below the floor of {self.settings.answering.relevance_floor:.2f}). "
-                "If it is about the AI Act, try naming the provision or rephrasing."
-            )
-        text = texts + reason
-        return self._answer(
-            question,
-            conversation_id,
-            text,
-            [],
-            [],
-            [Flag.OUT_OF_SCOPE],
-            self.backend.name,
-            started,
-            declined=True,
-        )
+            language = asked.asking.language
+            text = UNRELATED.get(language, UNRELATED["en"])
+            if language != "en":
+                text = f"{text}\n\n{UNRELATED['en']}"
+            answer = self._answer(question, conversation_id, text, [], [], [], self.backend.name, started,
+                                  declined=True)  # fmt: skip
+            answer.lead = text.split("\n\n")[0]
+        answer.scope = asked.scope or Scope.UNRELATED
+        answer.timings_ms = {"retrieval": asked.retrieval_ms}
+        return answer
 
     def _finish(self, question, conversation_id, asked: _Asked, text, backend, flags, started) -> Answer:
         prompt, retrieval, reading = asked.prompt, asked.retrieval, asked.reading
+        lead, text, lead_flags = self._checked_lead(asked, text, backend)
         checked: CheckedText = check(text, prompt.passages, require_citations=backend != "extractive")
-        flags = [*flags, *checked.flags]
+        flags = [*flags, *lead_flags, *checked.flags]
         if (
             retrieval.best_similarity < self.settings.answering.weak_retrieval
             and not retrieval.named_provision
@@ -281,11 +396,16 @@ class Answerer:
             backend,
             started,
         )
+        answer.lead = lead
         answer.citations = [self.link(citation) for citation in answer.citations]
         answer.notes = (
             self._role_notes(reading) + self._notes(checked.citations) + _history_notes(asked.compared)
         )
-        answer.role = reading.role
+        if asked.asking.language in NOTE_ENGLISH_ONLY:
+            answer.notes.insert(0, NOTE_ENGLISH_ONLY[asked.asking.language])
+        # The role the answer is for, when it matters to it: given, or read in a question on duties.
+        if reading.source == "given" or reading.about_duties or reading.role_switch:
+            answer.role, answer.role_source = reading.role, reading.source
         answer.timings_ms = {"retrieval": asked.retrieval_ms}
         log.info(
             "answered",
@@ -298,6 +418,23 @@ class Answerer:
         if reading.needs_role and not retrieval.cited:  # a named provision says whose duty it is
             answer.clarify = clarifying_question()
         return answer
+
+    def _checked_lead(self, asked: _Asked, text: str, backend: str) -> tuple[str, str, list[Flag]]:
+        """(the lead, the whole text, flags): an LLM's lead is checked as the composed one was;
+        what does not hold is dropped, and when nothing holds the composed lead stands in."""
+        composed = asked.lead
+        flags = [Flag.LEAD_UNVERIFIED] if composed and composed.dropped else []
+        if backend == self.fallback.name:  # the extractive text opens with the composed lead
+            return (composed.text if composed else ""), text, flags
+        written, _, rest = text.partition("\n\n")
+        if LAW_SAYS in written or not rest:
+            written, rest = "", text
+        kept, dropped = verify_text(written, asked.prompt.passages, self.retriever.index)
+        if dropped:
+            flags = [*flags, Flag.LEAD_UNVERIFIED]
+        if not kept and composed is not None and composed.text:
+            kept = composed.text
+        return kept, f"{kept}\n\n{rest}" if kept else rest, list(dict.fromkeys(flags))
 
     def link(self, citation: Citation) -> Citation:
         """The citation with what a reader may open next: the provisions its passage refers to
@@ -319,9 +456,12 @@ class Answerer:
             )
         if reading.role and reading.about_duties:
             duties = [label_for(a) for a in ROLE_DUTIES[reading.role] if index.provision(a) is not None]
-            notes.append(
-                f"Answered for a {ROLE_NAMES[reading.role]}: its own duties are set by {', '.join(duties)}."
-            )
+            why = {
+                "question": "as your question reads; choose another role to change it",
+                "conversation": "as an earlier question read; choose another role to change it",
+            }.get(reading.source or "", "the role you chose")
+            who = ROLE_NAMES[reading.role]
+            notes.append(f"Answered for a {who} ({why}): its own duties are set by {', '.join(duties)}.")
         return notes
 
     def _notes(self, citations) -> list[str]:
@@ -420,6 +560,9 @@ def _history_notes(anchors: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _is_follow_up(question: str) -> bool:
-    words = question.split()
-    return len(words) <= 6 or bool(_FOLLOW_UP.match(question)) or bool(_PRONOUNS.search(question))
+def _provision_label(anchor: str) -> str:
+    """An article's paragraph, not its point: 'Article 4a(1)' for a passage of 'Article 4a(1)(a)'."""
+    prefix, segments = split_anchor(anchor)
+    if segments[0][0] == "art" and len(segments) > 2 and segments[1][0] == "par":
+        segments = segments[:2]
+    return label_for(join_anchor(prefix, segments))

@@ -1,14 +1,18 @@
-"""Questions the AI Act does not answer, recognised by what they are about.
+"""Questions the AI Act does not answer: about another law, or about something else altogether.
 
 Similarity to the corpus cannot tell them apart: "What is the maximum GDPR fine for a late
 breach notification?" is as close to Article 99 as an AI Act question is. What gives them
-away is the regime they ask about. Each entry names a matter another body of law governs;
-a question about one is declined unless it also asks about the AI Act itself ("How does
-the AI Act's Article 4a relate to the GDPR?" is answered).
+away is the regime they ask about. Each entry names a body of law or a standard by the
+words firms use for it; a question about one is redirected (named, with the AI Act's own
+provisions that touch it) unless it also asks about the AI Act itself ("How does the AI
+Act's Article 4a relate to the GDPR?" is answered).
 
-Reviewed against the AI Act: none of these matters is governed by it. Where the Act touches
-one (copyright policy of GPAI providers, Article 53(1)(c); GDPR for bias data, Article 4a),
-the entry names the part it does not govern (who owns the copyright; GDPR fines).
+`touches` finds, in the AI Act's own text, the provisions that refer to that law (by its
+official number, as the Act cites it): Article 2(7), 4a, 26(9) and 27(4) for the GDPR. They
+are read from the corpus, never listed here.
+
+A question on no law and no AI at all ("What is the capital of France?") is unrelated: the
+relevance floor declines it, and only it (`mentions_ai`).
 """
 
 from __future__ import annotations
@@ -19,38 +23,135 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class OtherRegime:
-    matter: str  # said to the asker: what the question is about, which the AI Act does not govern
+    name: str  # how the answer names it: "the GDPR (Regulation (EU) 2016/679)"
+    matter: str  # what such a question is about, which the AI Act does not govern
     pattern: re.Pattern[str]
+    touches: re.Pattern[str] | None = None  # how the AI Act's text refers to it
+
+    def named_in(self, question: str) -> str:
+        """How the answer names it: its name, or for a law outside the EU, the question's words."""
+        if self is FOREIGN_AI_LAW and (found := self.pattern.search(question)):
+            return f"{found.group(0)} (a law outside the EU)"
+        return self.name
 
 
-def _regime(matter: str, pattern: str) -> OtherRegime:
-    return OtherRegime(matter, re.compile(pattern, re.IGNORECASE))
+def _regime(name: str, matter: str, pattern: str, touches: str | None = None) -> OtherRegime:
+    return OtherRegime(
+        name, matter, re.compile(pattern, re.IGNORECASE), re.compile(touches) if touches else None
+    )
 
 
 OTHER_REGIMES = (
-    _regime("fines and breach notification under the GDPR", r"\bgdpr fine|\bdata protection authority\b.*\bfine|\bfine\b.*\b(gdpr|data protection authority)\b|\bpersonal data breach\b"),
-    _regime("tax law (VAT, income tax, deductions)", r"\bvat\b|\bvalue added tax|\bincome tax|\btax return|\bdeduct(ible|ion)?\b.*\btax|\btax\b.*\bdeduct"),
-    _regime("national employment law (notice, severance, dismissal)", r"\bnotice period|\bseverance|\bdismiss(al)?\b.*\b(employment law|labou?r law)|\bemployment law\b"),
-    _regime("who owns copyright in generated output", r"\bwho owns\b.*\bcopyright|\bcopyright\b.*\bwho owns|\bownership of (the )?copyright"),
-    _regime("medical advice", r"\bchest pain|\bemergency department|\bshould i (still )?(see|go to) (a|the) (doctor|hospital|emergency)|\bmy symptoms?\b"),
-    _regime("compensation under product liability law", r"\bproduct liability directive\b|\bhow much compensation\b|\bdamages would we owe\b"),
-    _regime("cybersecurity incident reporting under NIS2", r"\bnis ?2\b|\bcsirt\b|\bearly warning\b.*\bincident"),
+    _regime("the GDPR (Regulation (EU) 2016/679)", "data protection under the GDPR",
+            r"\b(uk )?gdpr\b|\bgeneral data protection regulation\b|\bdata protection (authority|officer|law|impact assessment)"
+            r"|\bdpia\b|\b2016/679\b|\bpersonal data breach\b|\bright to (be forgotten|erasure|object)\b|\bdata subjects?\b"
+            r"|\b(lawful|legal) basis\b|\bdata controller\b|\bcookie banners?\b|\beprivacy\b|\blegitimate interests?\b"
+            r"|\bsccs?\b|\bstandard contractual clauses\b|\bdata privacy framework\b|\b(international|third[- ]country) "
+            r"(data )?transfers?\b|\berase\w*\b.{0,40}\bdata\b|\bdata\b.{0,40}\berase\w*|\bsubject access request\b|\bico\b",
+            r"Regulations? \(EU\) 2016/679"),
+    _regime("the Digital Services Act (Regulation (EU) 2022/2065)", "online platforms under the Digital Services Act",
+            r"\bdigital services act\b|\bdsa\b|\b2022/2065\b|\bvery large online platforms?\b|\bnotice[- ]and[- ]action\b",
+            r"Regulations? \(EU\) 2022/2065"),
+    _regime("the Digital Markets Act (Regulation (EU) 2022/1925)", "gatekeepers under the Digital Markets Act",
+            r"\bdigital markets act\b|\bdma\b|\b2022/1925\b|\bgatekeepers?\b", r"Regulations? \(EU\) 2022/1925"),
+    _regime("the Data Act (Regulation (EU) 2023/2854)", "data sharing under the Data Act",
+            r"\bdata act\b|\b2023/2854\b|\bconnected products?\b.{0,40}\bdata\b|\bswitching (cloud|data processing)",
+            r"Regulations? \(EU\) 2023/2854"),
+    _regime("the Data Governance Act (Regulation (EU) 2022/868)", "data intermediation and data altruism",
+            r"\bdata governance act\b|\b2022/868\b|\bdata altruism\b|\bdata intermediation\b",
+            r"Regulations? \(EU\) 2022/868"),
+    _regime("the General Product Safety Regulation (Regulation (EU) 2023/988)", "general product safety",
+            r"\bgeneral product safety\b|\bgpsr\b|\b2023/988\b", r"Regulations? \(EU\) 2023/988"),
+    _regime("the Machinery Regulation (Regulation (EU) 2023/1230)", "machinery conformity under the Machinery Regulation",
+            r"\bmachinery regulation\b|\b2023/1230\b|\bmachinery directive\b|\b2006/42\b",
+            r"Regulations? \(EU\) 2023/1230|Directive 2006/42/EC"),
+    _regime("competition law", "competition law (cartels, abuse of dominance)",
+            r"\bcompetition law\b|\bcartels?\b|\bantitrust\b|\bcollusion\b|\babuse of (a )?dominan\w+|\bmerger control\b"),
+    _regime("the OECD AI Principles", "the OECD's recommendation on AI", r"\boecd\b"),
+    _regime("the NIS2 Directive (Directive (EU) 2022/2555)", "cybersecurity incident reporting under NIS2",
+            r"\bnis ?2\b|\b2022/2555\b|\bcsirt\b|\bearly warning\b.*\bincident", r"Directives? \(EU\) 2022/2555"),
+    _regime("the Cyber Resilience Act (Regulation (EU) 2024/2847)", "cybersecurity of products under the Cyber Resilience Act",
+            r"\bcyber resilience act\b|\bcra\b|\b2024/2847\b", r"Regulations? \(EU\) 2024/2847"),
+    _regime("product liability law (Directive (EU) 2024/2853)", "compensation under product liability law",
+            r"\bproduct liability\b|\b2024/2853\b|\b85/374\b|\bhow much compensation\b|\bdamages would we owe\b",
+            r"Directives? \(EU\) 2024/2853|Directive 85/374/EEC"),
+    _regime("the Medical Devices Regulation (Regulation (EU) 2017/745)", "medical device classification under the MDR",
+            r"\bmdr\b|\bivdr\b|\bmedical devices? regulation\b|\brule 11\b|\b2017/74[56]\b",
+            r"Regulations? \(EU\) 2017/74[56]"),
+    _regime("copyright law", "who owns copyright, and copyright exceptions",
+            r"\bwho owns\b.*\bcopyright|\bcopyright\b.*\bwho owns|\bownership of (the )?copyright|\bcopyright directive\b"
+            r"|\bdsm directive\b|\b2019/790\b|\bcopyright infringement\b|\bfair use\b",
+            r"Directives? \(EU\) 2019/790"),
+    _regime("consumer protection law", "consumer rights and unfair commercial practices",
+            r"\bconsumer rights directive\b|\b2011/83\b|\bunfair commercial practices\b|\b2005/29\b|\bright of withdrawal\b"
+            r"|\bcooling[- ]off period\b|\bwithdrawal period\b",
+            r"Directive 2005/29/EC|Directive 2011/83/EU"),
+    _regime("tax law", "tax law (VAT, income tax, deductions)",
+            r"\bvat\b|\bvalue added tax|\bincome tax|\btax return|\bdeduct(ible|ion)?\b.*\btax|\btax\b.*\bdeduct|\bcorporate tax"),
+    _regime("employment law", "national employment law (notice, severance, dismissal, leave)",
+            r"\bnotice period|\bseverance|\bdismiss(al)?\b.*\b(employment law|labou?r law)|\bemployment law\b|\blabou?r law\b"
+            r"|\bannual leave\b|\bparental leave\b|\bminimum wage\b"),
+    _regime("company law", "company law (incorporation, directors, shares)",
+            r"\bcompany law\b|\bincorporat(e|ion) (a|our|the)? ?(company|gmbh|ltd|bv)\b|\bshare capital\b|\bdirectors' duties\b"),
+    _regime("medical advice", "medical advice",
+            r"\bchest pain|\bemergency department|\bshould i (still )?(see|go to) (a|the) (doctor|hospital|emergency)|\bmy symptoms?\b"),
+    _regime("standards (ISO/IEC 42001, NIST AI RMF and others)", "a management-system or risk standard",
+            r"\biso(/iec)? ?\d{4,5}\b|\bnist\b|\bai rmf\b|\brisk management framework\b.{0,20}\bnist|\bieee \d+",
+            r"harmonised standards?"),
+    _regime("the Council of Europe's Framework Convention on AI", "the Council of Europe's AI convention",
+            r"\bcouncil of europe\b|\bframework convention\b"),
 )  # fmt: skip
 
 FOREIGN_AI_LAW = _regime(
+    "AI law outside the EU",
     "AI laws outside the EU",
-    r"\b(colorado|california|new york|texas|utah|illinois|chinese|china's|uk's|canadian)\b.{0,20}\b(ai act|law|act|rules?)\b",
+    r"\b(colorado|california|new york|nyc|texas|utah|illinois|chinese|china's|uk's|british|canadian|canada's"
+    r"|u\.s\.|american|korean|japanese|brazilian|brazil's|indian|india's|korea's|japan's)\b.{0,30}\b(ai act|law|act"
+    r"|rules?|bill|regulations?|measures|executive order)\b|\blocal law 144\b|\bexecutive order\b.{0,30}\bai\b"
+    r"|\b(china|brazil|canada|india|korea|japan|uk|us)\s+(ai\s+)?(bill|law|act|rules|regulations?|measures)\b"
+    r"|\baida\b|\bpl 2338\b|\b(new york city|nyc)\b.{0,80}\b(bias audits?|aedt)\b|\bbias audits?\b.{0,80}\b(new york|nyc)\b",
 )
 _ABOUT_THE_AI_ACT = re.compile(
-    r"\b(ai act|artificial intelligence act|2024/1689|2026/1744|digital omnibus|article \d+|annex [ivx]+|recital \d+)\b",
+    r"\b(eu )?ai act\b|\bartificial intelligence act|2024/1689|2026/1744|digital omnibus|\barticle \d+"
+    r"|\bannex [ivx]+\b|\brecital \d+|\bhigh[- ]risk ai\b",
+    re.IGNORECASE,
+)
+# Words that say a question is about AI or about the AI Act's subjects, in English and in the
+# languages firms most often write to the desk in (KI, IA): such a question is never
+# declined for its similarity alone.
+_AI = re.compile(
+    r"\b(ai|a\.i\.|artificial intelligence|algorithm\w*|machine[- ]learning|neural|llms?|gpai|chat ?bots?"
+    r"|deep ?fakes?|automated decision\w*|biometric\w*|face recognition|facial recognition|emotion recognition"
+    r"|high[- ]risk|prohibited practices?|conformity assessment|ce marking|notified bod(y|ies)|deployers?"
+    r"|providers? of|ai office|foundation models?|generative|model providers?"
+    r"|ki|ia|künstliche intelligenz|intelligence artificielle|inteligencia artificial|intelligenza artificiale"
+    r"|hochrisiko\w*|haut risque|alto riesgo|alto rischio|ki-\w+|ia-\w+)\b",
     re.IGNORECASE,
 )
 
 
 def other_regime(question: str) -> OtherRegime | None:
-    """The matter governed elsewhere that a question asks about, if it asks about one."""
+    """The law other than the AI Act that a question asks about, if it asks about one."""
     if FOREIGN_AI_LAW.pattern.search(question):  # "the Colorado AI Act" is not the AI Act
         return FOREIGN_AI_LAW
     if _ABOUT_THE_AI_ACT.search(question):
         return None
     return next((regime for regime in OTHER_REGIMES if regime.pattern.search(question)), None)
+
+
+# Words that ask what the law requires, allows or sanctions: "AI" beside them is a question
+# for the desk; "AI" in passing ("our machine-learning engineer's visa") is not.
+_REGULATORY = re.compile(
+    r"\b(laws?|legal\w*|rules?|regulat\w+|requir\w*|compl\w+|obligat\w+|allowed|permitted|prohibit\w*|bann?\w*"
+    r"|fine[sd]?(?![- ]?tun)|penalt\w+|risks?|act|must|duty|duties|register\w*|documentation|transparen\w+"
+    r"|disclos\w+|label\w*|assess\w*|certif\w+|appl(y|ies)|deadlines?|exempt\w*|lawful|liab\w+|deploy\w*"
+    r"|provider|oversight|notif\w+|market|supervis\w+|authorit\w+|classif\w+|gesetz\w*|pflicht\w*"
+    r"|verbot\w*|règlement|obligation\w*|interdit\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_ai(question: str) -> bool:
+    """The question speaks of the AI Act's subjects (AI, and what the law requires of it): it
+    is never declined as unrelated, whatever its similarity."""
+    return bool(_AI.search(question)) and bool(_REGULATORY.search(question))
