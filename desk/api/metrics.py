@@ -43,6 +43,12 @@ class Metrics:
         self.fallbacks = Counter(
             "desk_backend_fallbacks", "Answers the extractive fallback wrote instead", registry=self.registry
         )
+        self.declines = Counter(
+            "desk_declines",
+            "Questions not answered from the AI Act, by why (other_regime, unrelated); counted, not queued",
+            ["scope"],
+            registry=self.registry,
+        )
         self.backlog = Gauge(
             "desk_review_backlog",
             "Answers waiting for staff review (read at scrape time)",
@@ -51,6 +57,8 @@ class Metrics:
 
     def observe(self, answer: Answer) -> None:
         self.answers.labels(answer.backend, str(answer.declined).lower()).inc()
+        if answer.scope is not None:
+            self.declines.labels(answer.scope.value).inc()
         for flag in answer.flags:
             self.flags.labels(flag.value).inc()
         if _FALLBACKS & set(answer.flags):

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from desk.api.inputs import Input
-from desk.types import Amendment, Authority, Citation, Flag, ProvisionKind, Role
+from desk.types import Amendment, Authority, Citation, Flag, ProvisionKind, Role, Scope
 
 
 class ChatRequest(Input):
@@ -34,10 +34,23 @@ class AnswerOut(BaseModel):
     id: str
     conversation_id: str
     question: str
-    text: str
+    lead: str = Field(
+        description="The direct answer: one to four sentences, each citing its passages as [n] "
+        "(the verdict, the date, the amount, the duty). Every date, amount and provision in it "
+        "stands in, or is named by, a passage it cites."
+    )
+    text: str = Field(
+        description="The whole answer as read: the lead, then 'What the law says:' and the cited "
+        "passages quoted whole ([n] refers to `citations[].number`)."
+    )
     citations: list[Citation]
     flags: list[Flag]
     declined: bool
+    scope: Scope | None = Field(
+        default=None,
+        description="Why the question was not answered from the AI Act: `other_regime` (another law: "
+        "named, with the AI Act provisions that touch it) or `unrelated` (another subject).",
+    )
     backend: str
     settings_hash: str
     corpus_version: str
@@ -46,6 +59,11 @@ class AnswerOut(BaseModel):
     notice: str
     notes: list[str] = Field(description="When each cited provision applies, and which were amended.")
     role: Role | None = Field(description="The asker's role, as given or recognised from the question.")
+    role_source: Literal["given", "question", "conversation"] | None = Field(
+        default=None,
+        description="Where `role` came from: the request, the question's own words, or an earlier "
+        "question this follow-up leans on. A role read from the question can be changed by sending `role`.",
+    )
     clarify: str | None = Field(description="A question back to the asker, when the answer depends on it.")
     reviewed: bool = Field(
         default=False,
@@ -79,12 +97,15 @@ class ProvisionOut(BaseModel):
 class TurnOut(BaseModel):
     answer_id: str
     question: str
+    lead: str = Field(default="", description="The direct answer, as in `AnswerOut.lead`.")
     answer: str
     citations: list[Citation]
     flags: list[Flag]
     created_at: str
     notes: list[str] = Field(description="When each cited provision applies, amendments, whose duties.")
     role: Role | None
+    role_source: str | None = None
+    scope: Scope | None = None
     clarify: str | None
     law_as_of: str
 

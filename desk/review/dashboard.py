@@ -17,6 +17,7 @@ from desk.store.models import AnswerRecord, FeedbackRecord, now
 from desk.types import Flag
 
 _FLAGS = {flag.value for flag in Flag}
+_DECLINED_SHOWN = 10
 
 
 def dashboard(engine: Engine, days: int = 30) -> Dashboard:
@@ -42,6 +43,21 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
                 select(ReviewDecisionRecord.status, func.count()).group_by(ReviewDecisionRecord.status)
             ).all()
         )
+        declined = dict(
+            connection.execute(
+                select(AnswerRecord.scope, func.count())
+                .where(AnswerRecord.scope.is_not(None), AnswerRecord.created_at >= since)
+                .group_by(AnswerRecord.scope)
+            ).all()
+        )
+        asked = func.lower(func.trim(AnswerRecord.question))
+        declined_questions = connection.execute(
+            select(asked, AnswerRecord.scope, func.count())
+            .where(AnswerRecord.scope.is_not(None), AnswerRecord.created_at >= since)
+            .group_by(asked, AnswerRecord.scope)
+            .order_by(func.count().desc(), asked)
+            .limit(_DECLINED_SHOWN)
+        ).all()
         ratings = connection.execute(
             select(FeedbackRecord.answer_id, FeedbackRecord.rating)
             .where(FeedbackRecord.kind == "rating")
@@ -56,6 +72,8 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
         decided=decided,
         thumbs_up_rate=(sum(r == "up" for r in newest.values()) / len(newest)) if newest else None,
         ratings=len(newest),
+        declined=declined,
+        declined_questions=[(question, scope, n) for question, scope, n in declined_questions],
     )
 
 

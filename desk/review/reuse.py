@@ -133,6 +133,7 @@ class ReviewedAnswers:
             conversation_id=conversation_id,
             question=question,
             text=decision.text,
+            lead=decision.text.split("\n\n")[0],  # staff write the direct answer first
             citations=citations,
             passages=passages,
             flags=[],

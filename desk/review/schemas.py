@@ -176,3 +176,13 @@ class Dashboard(BaseModel):
     decided: dict[str, int]
     thumbs_up_rate: float | None = Field(description="Up among the newest rating of each rated answer.")
     ratings: int
+    declined: dict[str, int] = Field(
+        default_factory=dict,
+        description="Questions not answered from the AI Act, by why (`other_regime`, `unrelated`): "
+        "counted here, not queued for review.",
+    )
+    declined_questions: list[tuple[str, str, int]] = Field(
+        default_factory=list,
+        description="The most asked of them in the period: (question, why, times asked), the same "
+        "question in any case and spacing counted once.",
+    )

@@ -45,6 +45,11 @@ class AnswerRecord(Base):
     role: Mapped[str | None] = mapped_column(String(40), nullable=True)
     notes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     clarify: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lead: Mapped[str | None] = mapped_column(Text, nullable=True)  # the direct answer
+    # Why the question was not answered from the AI Act ("other_regime", "unrelated"): such
+    # declines are counted on the dashboard, not queued for review.
+    scope: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    role_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # The corpus version the answer's citations were last checked against (see Store.mark_stale).
     checked_corpus: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

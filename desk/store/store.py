@@ -55,6 +55,9 @@ class Turn:
     role: str | None
     clarify: str | None
     corpus_version: str
+    lead: str = ""
+    scope: str | None = None
+    role_source: str | None = None
 
 
 # Why feedback asks for a human look; the staff review queue reads these from `feedback.review_reason`.
@@ -344,6 +347,9 @@ def _answer_row(answer: Answer) -> dict:
         "role": answer.role.value if answer.role else None,
         "notes": list(answer.notes),
         "clarify": answer.clarify,
+        "lead": answer.lead,
+        "scope": answer.scope.value if answer.scope else None,
+        "role_source": answer.role_source,
         "checked_corpus": answer.corpus_version,
         "created_at": now(),
     }
@@ -377,6 +383,9 @@ def _turn(record: AnswerRecord) -> Turn:
         role=record.role,
         clarify=record.clarify,
         corpus_version=record.corpus_version,
+        lead=record.lead or "",
+        scope=record.scope,
+        role_source=record.role_source,
     )
 
 

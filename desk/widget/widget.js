@@ -44,6 +44,8 @@
   const LINK_HOSTS = ["eur-lex.europa.eu", "europa.eu"];
   const STORED_TURNS = 40; // the newest turns kept in local storage
   const COMMENT_LIMIT = 5000;
+  // The heading the desk puts over the quoted law, after the direct answer (desk/backends/extractive.py).
+  const LAW_SAYS = "What the law says:";
 
   // ---------------------------------------------------------------- settings from the tag
 
@@ -182,7 +184,7 @@
     return {
       json: async (path, options) => (await send(path, options || {})).json(),
 
-      /** POST /api/chat/stream, calling on.meta / delta / reset / final as the events arrive. */
+      /** POST /api/chat/stream, calling on.meta / lead / delta / reset / final as the events arrive. */
       async stream(body, on, signal) {
         const response = await send("/api/chat/stream", { method: "POST", body, signal });
         let finished = false;
@@ -276,11 +278,13 @@
       status: "answered",
       answer: {
         id: record.answer_id,
+        lead: record.lead || "",
         text: record.answer,
         citations: record.citations || [],
         notes: record.notes || [],
         clarify: record.clarify || null,
         role: record.role || null,
+        role_source: record.role_source || null,
         law_as_of: record.law_as_of || null,
       },
     };
@@ -312,11 +316,20 @@
     const notice = h("p", { class: "notice" });
     const roleSelect = h(
       "select",
-      { id: ids.role, onchange: () => ((state.role = roleSelect.value || null), memory.save(state)) },
+      {
+        id: ids.role,
+        onchange: () => {
+          state.role = roleSelect.value || null;
+          roleHint.textContent = ""; // chosen now, not read from a question
+          memory.save(state);
+        },
+      },
       h("option", { value: "", text: "Not specified" }),
       Object.entries(ROLE_NAMES).map(([value, name]) => h("option", { value, text: name }))
     );
     roleSelect.value = state.role || "";
+    // Says when the role shown was read from a question rather than chosen: it can be changed.
+    const roleHint = h("span", { class: "hint", id: "desk-role-hint", "aria-live": "polite" });
     const question = h("textarea", {
       id: ids.question,
       rows: 2,
@@ -358,7 +371,7 @@
         button("New conversation", newConversation),
         closeButton
       ),
-      h("div", { class: "role" }, h("label", { for: ids.role, text: "I am a" }), roleSelect),
+      h("div", { class: "role" }, h("label", { for: ids.role, text: "I am a" }), roleSelect, roleHint),
       scroller,
       form,
       notice,
@@ -509,11 +522,14 @@
             meta: (data) => {
               state.conversationId = data.conversation_id;
             },
+            // The direct answer arrives first, whole: shown while the quotes are written.
+            lead: (data) => view.lead(data.text || ""),
             delta: (data) => view.write((turn.partial += data.text || "")),
             reset: () => view.write((turn.partial = "")),
             final: (answer) => {
               turn.answer = answer;
               turn.status = "answered";
+              followRole(answer);
             },
           },
           running.signal
@@ -564,10 +580,17 @@
       const reply = h("div", { class: "answer" });
       article.append(reply);
       if (turn.status === "waiting") {
+        const lead = h("p", { class: "lead", hidden: true });
         const live = h("p", { class: "streaming", "aria-live": "polite", "aria-busy": "true" });
         const typing = h("span", { class: "typing", role: "img", "aria-label": "The desk is writing" }, [1, 2, 3].map(() => h("i")));
-        reply.append(live, typing);
-        article.write = (text) => ((live.textContent = text), toBottom());
+        reply.append(lead, live, typing);
+        article.lead = (text) => ((lead.textContent = text), (lead.hidden = !text), toBottom());
+        article.write = (text) => {
+          // The lead is shown above already: the stream repeats it before the quotes.
+          const rest = lead.textContent && text.startsWith(lead.textContent) ? text.slice(lead.textContent.length) : text;
+          live.textContent = rest.replace(/^\s+/, "");
+          toBottom();
+        };
       } else if (turn.answer) {
         reply.append(...renderAnswer(turn));
       } else {
@@ -592,7 +615,17 @@
       const answer = turn.answer;
       const byNumber = new Map((answer.citations || []).map((c) => [c.number, c]));
       const parts = [h("span", { class: "sr-only", text: "The desk answered: " })];
-      for (const paragraph of answer.text.split(/\n{2,}/)) parts.push(h("p", {}, withMarkers(paragraph, byNumber, answer)));
+      // The direct answer first, then what the law says (the quotes), each [n] opening its provision.
+      const lead = answer.lead || "";
+      const rest = lead && answer.text.startsWith(lead) ? answer.text.slice(lead.length) : lead ? "" : answer.text;
+      if (lead) parts.push(h("p", { class: "lead" }, withMarkers(lead, byNumber, answer)));
+      const [heading, ...quotes] = rest.replace(/^\s+/, "").split("\n");
+      if (heading === LAW_SAYS) {
+        parts.push(h("h3", { class: "law", text: "What the law says" }));
+        parts.push(h("ul", { class: "quotes" }, quotes.filter(Boolean).map((line) => h("li", {}, withMarkers(line, byNumber, answer)))));
+      } else if (rest.trim()) {
+        for (const paragraph of rest.trim().split(/\n{2,}/)) parts.push(h("p", {}, withMarkers(paragraph, byNumber, answer)));
+      }
       if (answer.clarify) {
         parts.push(h("p", { class: "clarify" }, h("strong", { text: "To be more precise: " }), answer.clarify));
       }
@@ -646,6 +679,14 @@
         text: citation.label + tag,
         onclick: (event) => openProvision(citation.anchor, { citation, answer, from: event.currentTarget }),
       });
+    }
+
+    /** A role the desk read in the question is shown in the selector, and said to be read. */
+    function followRole(answer) {
+      if (!answer.role || answer.role_source === "given" || answer.role === state.role) return;
+      state.role = answer.role;
+      roleSelect.value = answer.role;
+      roleHint.textContent = "read from your question; change it if it is wrong";
     }
 
     // ------------------------------------------------------------ feedback and experts
@@ -995,6 +1036,13 @@ header :focus-visible { outline-color: #fff; }
   background: var(--a); color: #fff; white-space: pre-wrap; overflow-wrap: anywhere; }
 .answer { padding: 8px 12px; border-radius: var(--r); background: var(--soft); overflow-wrap: anywhere; }
 .answer p { margin: 0 0 8px; white-space: pre-wrap; }
+.answer .lead { border-left: 3px solid var(--a); padding-left: 8px; font-size: 15px; }
+.answer .law { font-size: 13px; margin: 10px 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+.answer .quotes { margin: 0 0 8px; padding-left: 18px; font-size: 14px; }
+.answer .quotes li { margin-bottom: 4px; }
+.role { flex-wrap: wrap; }
+.role .hint { flex-basis: 100%; font-size: 12px; color: var(--muted); }
+.role .hint:empty { display: none; }
 .marker { border: 0; background: none; color: var(--a); font-weight: 600; padding: 0 1px; text-decoration: underline; }
 .chips { list-style: none; display: flex; flex-wrap: wrap; gap: 6px; padding: 0; margin: 8px 0; }
 .chip { border: 1px solid var(--a); color: var(--a); background: var(--bg); border-radius: 999px; padding: 3px 10px; font-size: 13px; }

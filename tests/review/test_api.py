@@ -142,9 +142,12 @@ def test_api_login_gives_a_token_and_is_throttled(client):
 
 
 # -- the queue through the API ---------------------------------------------------------------------
-def test_a_declined_question_and_a_thumbs_down_reach_the_queue(client, reviewer):
+def test_a_thumbs_down_reaches_the_queue_and_a_plain_decline_does_not(client, reviewer):
     declined = _ask(client, OUT_OF_SCOPE)
-    assert declined["declined"] and "out_of_scope" in declined["flags"]
+    assert declined["declined"] and declined["scope"] == "other_regime" and declined["flags"] == []
+    disputed = _ask(client, "Can you recommend a good sourdough starter?")
+    assert disputed["declined"]
+    assert client.post(f"/api/answers/{disputed['id']}/feedback", json={"rating": "down"}).status_code == 201
     rated = _ask(client, "Which AI practices are prohibited?")
     assert (
         client.post(
@@ -154,7 +157,9 @@ def test_a_declined_question_and_a_thumbs_down_reach_the_queue(client, reviewer)
     )
     queue = client.get("/api/review/items", params={"status": "pending"}, headers=reviewer).json()
     reasons = {e["answer_id"]: e["reasons"] for e in queue["entries"]}
-    assert "out_of_scope" in reasons[declined["id"]] and "thumbs_down" in reasons[rated["id"]]
+    # Declines are counted on the dashboard (issue 16); a decline the asker disputes needs a human.
+    assert declined["id"] not in reasons and "thumbs_down" in reasons[disputed["id"]]
+    assert "thumbs_down" in reasons[rated["id"]]
     item = client.get(f"/api/review/items/{rated['id']}", headers=reviewer).json()
     assert item["feedback"][0]["comment"] == "too long" and item["passages"] and item["settings_hash"]
     bad = client.get("/api/review/items", params={"reason": "bored"}, headers=reviewer)

@@ -424,3 +424,32 @@ def test_the_desks_own_page_embeds_it_inline(page: Page, desk):
     assert amended
     turn.locator(".chip", has_text=amended[0]).first.click()
     expect(page.locator(".reader")).to_contain_text("As amended by Regulation (EU) 2026/1744")
+
+
+def test_the_direct_answer_comes_first_and_a_role_read_in_the_question_shows_in_the_selector(
+    page: Page, host_pages, artifacts
+):
+    """Issue 16: the lead above the quoted law; a role the desk read in the question is shown in
+    the role selector, said to be read, and can be changed for the next question."""
+    _open(page, host_pages["launcher"])
+    selector = page.get_by_label("I am a")
+    expect(selector).to_have_value("")
+    turn = _ask(page, "We sell a CV-screening tool to employers. Is it high-risk and what must we do?")
+    lead = turn.locator(".answer .lead")
+    expect(lead).to_contain_text("Yes:")
+    expect(lead).to_contain_text("Annex III, point 4(a)")
+    expect(turn.locator(".answer h3.law")).to_have_text("What the law says")
+    assert turn.locator(".answer .quotes li").count() >= 1
+    # Nothing is quoted as a bare lead-in ("… shall:").
+    assert not any(q.rstrip("[]0123456789 ”").endswith(":") for q in turn.locator(".quotes li").all_inner_texts())
+    expect(selector).to_have_value("provider")
+    expect(page.locator(".role .hint")).to_contain_text("read from your question")
+    lead.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "widget-lead.png")
+
+    # The asker changes it: the next question is asked for that role, and the hint goes.
+    selector.select_option("deployer")
+    expect(page.locator(".role .hint")).to_be_hidden()
+    with page.expect_request("**/api/chat/stream") as sent:
+        _ask(page, "What must we do?")
+    assert sent.value.post_data_json["role"] == "deployer"

@@ -85,8 +85,9 @@ def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Respon
     dependencies=[RateLimit],
 )
 def chat_stream(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> StreamingResponse:
-    """The answer as it is written: `meta`, then `delta` events (text), `reset` if the backend
-    failed mid-way and the fallback starts over, then `final` with the checked answer."""
+    """The answer as it is written: `meta`, `lead` (the direct answer, composed and checked
+    before the rest is written), then `delta` events (the whole text, lead first), `reset` if
+    the backend failed mid-way and the fallback starts over, then `final` with the checked answer."""
     question, conversation_id, history = _prepare(state, request)
     return StreamingResponse(
         _events(state, question, conversation_id, history, request.role, reviewed),
@@ -101,7 +102,11 @@ def _events(
     yield _sse("meta", {"conversation_id": conversation_id})
     try:
         if (answer := _reviewed(reviewed, question, conversation_id, history, role)) is not None:
-            events = [StreamEvent("delta", answer.text), StreamEvent("final", answer=answer)]
+            events = [
+                StreamEvent("lead", answer.lead),
+                StreamEvent("delta", answer.text),
+                StreamEvent("final", answer=answer),
+            ]
         else:
             events = state.require_answerer().stream(
                 question, conversation_id=conversation_id, history=history, role=role

@@ -1,0 +1,188 @@
+"""Answers a firm can act on (issue 16), through the API on the real index: the direct answer
+first, only what the cited text states, false premises corrected, other laws and other
+subjects said plainly, a new question free of the last one. Each example at the top of the
+issue is a case here."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from desk.backends.extractive import LAW_SAYS
+from tests.conftest import ask
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def client(corpus_client):
+    return corpus_client
+
+
+def _cited(answer: dict) -> list[str]:
+    return [c["anchor"] for c in answer["citations"]]
+
+
+def _lead_cites(answer: dict) -> list[str]:
+    """The anchors the lead's own [n] markers point at."""
+    by_number = {c["number"]: c["anchor"] for c in answer["citations"]}
+    return [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", answer["lead"]) if int(n) in by_number]
+
+
+def _quotes(answer: dict) -> list[str]:
+    _, _, law = answer["text"].partition(LAW_SAYS)
+    return [line for line in law.splitlines() if line.strip()]
+
+
+def _shape_holds(answer: dict) -> None:
+    """The lead opens the text; every lead sentence cites; no quote is a lead-in alone, and no
+    lead-in is quoted twice."""
+    assert answer["lead"] and answer["text"].startswith(answer["lead"])
+    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", answer["lead"]):
+        assert re.search(r"\[\d+\]", sentence), sentence
+    lead_ins = []
+    for quote in _quotes(answer):
+        said = quote.split("“", 1)[-1].rsplit("”", 1)[0]
+        assert not said.rstrip().endswith(":"), quote
+        if ":" in said:
+            lead_ins.append(said.split(":", 1)[0])
+    assert len(lead_ins) == len(set(lead_ins)), lead_ins
+
+
+def test_a_cv_screening_tool_is_high_risk_and_its_seller_gets_its_duties(client):
+    answer = ask(client, "We sell a CV-screening tool to employers. Is it high-risk and what must we do?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith("Yes:")
+    cited = _lead_cites(answer)
+    assert any(a.startswith("anx-III.pt-4") for a in cited) and "art-6.par-2" in cited
+    assert "Annex III, point 4(a)" in answer["lead"]
+    assert "Article 16" in answer["lead"] and any(a.startswith("art-16") for a in cited)
+    assert answer["role"] == "provider" and answer["role_source"] == "question"
+    assert not answer["lead"].rstrip().endswith("shall:")
+
+
+def test_the_gpai_duties_start_on_2_august_2025(client):
+    answer = ask(client, "When do the GPAI obligations apply?")
+    _shape_holds(answer)
+    first = re.split(r"(?<=\.)\s+(?=[A-Z])", answer["lead"])[0]
+    assert "2 August 2025" in first and "Article 113, point (b)" in first
+    assert "2 August 2026" not in first and "2 December 2027" not in first
+    assert any(a.startswith("art-113") for a in _lead_cites(answer))
+
+
+def test_the_fines_are_article_99s_not_those_on_union_institutions(client):
+    answer = ask(client, "What are the fines?")
+    _shape_holds(answer)
+    assert "EUR 35 000 000" in answer["lead"] and "7 %" in answer["lead"]
+    assert "art-99.par-3" in _lead_cites(answer)
+    assert not any(a.startswith("art-100") for a in _cited(answer))
+    gpai = ask(client, "What fines can the Commission impose on providers of general-purpose AI models?")
+    assert "art-101.par-1" in _lead_cites(gpai) and "3 %" in gpai["lead"]
+
+
+def test_a_customer_service_chatbot_is_not_answered_with_a_prohibition(client):
+    answer = ask(client, "Is a customer-service chatbot high-risk?")
+    _shape_holds(answer)
+    assert not any(a.startswith("art-5.") for a in _cited(answer))
+    assert "art-50.par-1" in _lead_cites(answer) and "art-6.par-2" in _lead_cites(answer)
+    assert answer["lead"].startswith("No, not as such:")
+
+
+@pytest.mark.parametrize("question", ["What is the maximum GDPR fine?", "When did the GDPR start to apply?"])
+def test_a_gdpr_question_names_the_gdpr_and_points_to_where_the_act_meets_it(client, question):
+    answer = ask(client, question)
+    assert answer["declined"] and answer["scope"] == "other_regime" and answer["flags"] == []
+    assert "GDPR" in answer["lead"] and "answers only from the AI Act" in answer["lead"]
+    cited = _cited(answer)
+    assert "art-2.par-7" in cited
+    assert not any(a.startswith(("art-99", "gl-")) for a in cited)  # not the AI Act's fines, no guidance
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("What does Article 999 say?", "There is no Article 999"),
+        ("What does Article 114 require from deployers?", "There is no Article 114"),
+        ("What does Recital 181 say about sandboxes?", "There is no Recital 181"),
+        ("Which documents does Annex XIX list?", "There is no Annex XIX"),
+    ],
+)
+def test_a_provision_that_does_not_exist_is_corrected_first(client, question, missing):
+    answer = ask(client, question)
+    assert answer["lead"].startswith(missing)
+    assert "articles run from 1 to 113" in answer["lead"] and "annexes from I to XIV" in answer["lead"]
+    assert not answer["declined"]
+
+
+def test_article_114_still_points_deployers_to_their_duties(client):
+    answer = ask(client, "What does Article 114 require from deployers?")
+    assert any(a.startswith("art-26") for a in _lead_cites(answer))
+
+
+def test_a_deployer_of_a_vendors_tool_is_answered_not_declined(client):
+    answer = ask(client, "We use a vendor's CV-screening tool to shortlist candidates. What must we do?")
+    assert not answer["declined"]
+    assert answer["role"] == "deployer" and any(a.startswith("art-26") for a in _lead_cites(answer))
+    assert "similarity" not in answer["text"]
+
+
+def test_a_question_in_german_is_answered_and_a_decline_is_said_in_german(client):
+    answer = ask(client, "Ist unser KI-System zur Bewerberauswahl ein Hochrisiko-System?")
+    assert not answer["declined"] and any(a.startswith("anx-III.pt-4") for a in _cited(answer))
+    assert any("antwortet auf Englisch" in note for note in answer["notes"])
+    declined = ask(client, "Wie backe ich ein Sauerteigbrot?")
+    assert declined["declined"] and declined["scope"] == "unrelated"
+    assert "Service Desk" in declined["lead"] and "similarity" not in declined["text"]
+
+
+def test_a_new_question_is_answered_on_its_own_in_a_conversation(client):
+    first = ask(client, "When do the obligations for general-purpose AI models apply?")
+    second = ask(client, "Is emotion recognition at work allowed?", conversation_id=first["conversation_id"])
+    alone = ask(client, "Is emotion recognition at work allowed?")
+    assert "art-5.par-1.pt-f" in _lead_cites(second)
+    assert _cited(second) == _cited(alone)
+    assert second["lead"].startswith("No:")
+
+
+def test_an_elliptical_follow_up_leans_on_the_last_question(client):
+    first = ask(client, "What are the obligations of providers of general-purpose AI models?")
+    follow = ask(client, "When do they apply?", conversation_id=first["conversation_id"])
+    assert "2 August 2025" in follow["lead"]
+
+
+def test_a_role_read_in_one_question_is_not_carried_to_an_unrelated_one(client):
+    first = ask(client, "We sell a CV-screening tool. What must we do?")
+    assert first["role"] == "provider" and first["role_source"] == "question"
+    second = ask(client, "What is an emotion recognition system?", conversation_id=first["conversation_id"])
+    assert second["role"] is None
+    chosen = ask(client, "What must we do?", role="deployer")
+    assert chosen["role"] == "deployer" and chosen["role_source"] == "given"
+
+
+def test_the_stream_sends_the_lead_first(client):
+    response = client.post("/api/chat/stream", json={"question": "What are the fines?"})
+    events = [block.split("\n") for block in response.text.strip().split("\n\n")]
+    names = [lines[0].removeprefix("event: ") for lines in events]
+    assert names[:2] == ["meta", "lead"] and names[-1] == "final"
+    lead = json.loads(events[1][1].removeprefix("data: "))["text"]
+    final = json.loads(events[-1][1].removeprefix("data: "))
+    assert lead == final["lead"] and "EUR 35 000 000" in lead
+
+
+def test_declines_are_counted_not_queued(client, corpus_settings):
+    from desk.review.dashboard import dashboard
+    from desk.review.queue import backlog
+
+    store = client.app.state.desk.store
+    with store.engine.connect() as connection:
+        before = backlog(connection)
+    for _ in range(3):
+        ask(client, "How do I bake sourdough bread at home?")
+    ask(client, "What is the maximum GDPR fine?")
+    with store.engine.connect() as connection:
+        assert backlog(connection) == before  # nothing for staff to do
+    board = dashboard(store.engine)
+    assert board.declined["unrelated"] >= 3 and board.declined["other_regime"] >= 1
+    assert ("how do i bake sourdough bread at home?", "unrelated", 3) in board.declined_questions
