@@ -26,11 +26,11 @@ from desk.answering.checks import CheckedText, check
 from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, in_english, language_of
 from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
-from desk.answering.scope import OtherRegime, mentions_ai
+from desk.answering.scope import OtherRegime, Redirects, mentions_ai, redirect_lead
 from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import LAW_SAYS, ExtractiveBackend
-from desk.citations import join_anchor, label_for, split_anchor
+from desk.citations import label_for
 from desk.history import asks_about_earlier, compose_changes, earlier_passages, is_earlier
 from desk.links import Links
 from desk.retrieval import HybridRetriever, Retrieval
@@ -53,7 +53,6 @@ NOTICE = (
     "This answer is information drawn from the official texts, not legal advice. "
     "Check the cited provisions before you rely on them."
 )
-_REDIRECT_TOUCHES = 4  # provisions of the AI Act named when a question is about another law
 _A_SYSTEM = re.compile(
     r"\b(tool|system|software|app|platform|solution|model|algorithm\w*|automat\w+)s?\b", re.I
 )
@@ -107,6 +106,7 @@ class Answerer:
         self.timeline = Timeline.from_index(retriever.index)
         self.links = Links(retriever.index, terms=retriever.definitions)
         self.composer = Composer(retriever.index, self.timeline)
+        self._redirects = Redirects(retriever.index)
         self._known = frozenset(retriever.index.anchors())
         # Questions recur (a desk is asked the same things again), and reading one is pure.
         self._read = lru_cache(maxsize=4096)(
@@ -265,9 +265,13 @@ class Answerer:
 
     def compose(self, asking: Asking, passages: list[Passage], retrieval: Retrieval) -> Lead:
         """The lead from the law's structure, each sentence checked against what it cites."""
-        lead = self.composer.compose(
-            asking.reading, asking.role, passages, retrieval.dated, recognised=retrieval.recognised
-        )
+        try:
+            lead = self.composer.compose(
+                asking.reading, asking.role, passages, retrieval.dated, recognised=retrieval.recognised
+            )
+        except Exception:  # a fault in composing costs the lead, never the answer (it is flagged)
+            log.exception("composing the lead failed")
+            return Lead([], list(passages), dropped=["the lead could not be composed"])
         kept, dropped = verify(lead.sentences, lead.passages, self.retriever.index)
         for sentence, reason in dropped:
             log.warning("lead sentence dropped", extra={"sentence": sentence.text[:200], "reason": reason})
@@ -320,35 +324,11 @@ class Answerer:
         self, asking: Asking, retrieval: Retrieval, regime: OtherRegime, retrieval_ms: float
     ) -> _Asked:
         """A question about another law: named, and the AI Act's own provisions that refer to it."""
-        touches = self._touches(regime)
-        name = regime.named_in(asking.question)
-        sentences = [
-            f"This question is about {name}, which this desk does not answer: it answers only from the "
-            "AI Act (Regulation (EU) 2024/1689, as amended) and the Commission's texts on it."
-        ]
-        if touches:
-            listed = [f"{_provision_label(p.anchor)} [{n}]" for n, p in enumerate(touches, start=1)]
-            joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
-            sentences.append(f"Where the AI Act itself refers to it: {joined}.")
+        touches = self._redirects.touches(regime)
         lead = Lead([], touches)
-        prompt = build_prompt(asking.query, touches, [], lead=" ".join(sentences))
+        prompt = build_prompt(asking.query, touches, [], lead=redirect_lead(regime, asking.question, touches))
         return _Asked(asking, retrieval, prompt, lead, retrieval_ms=retrieval_ms, scope=Scope.OTHER_REGIME,
                       regime=regime)  # fmt: skip
-
-    def _touches(self, regime: OtherRegime) -> list[Passage]:
-        """The AI Act's passages in force that refer to another law."""
-        if regime.touches is None:
-            return []
-        index = self.retriever.index
-        referring = [
-            p for p in index.passages
-            if p.source_id == "ai-act-consolidated" and regime.touches.search(p.text)
-            and (provision := index.provision(p.anchor)) is not None and provision.in_force
-        ]  # fmt: skip
-        # The rules that say how the two laws meet first, in the Act's order; the definitions
-        # that borrow the other law's terms (Article 3) after them.
-        ranked = sorted(referring, key=lambda p: p.anchor.startswith("art-3."))
-        return list({_provision_label(p.anchor): p for p in ranked}.values())[:_REDIRECT_TOUCHES]
 
     def _declined(self, question: str, conversation_id: str, asked: _Asked, started: float) -> Answer:
         """Another law (named, with the AI Act's provisions on it) or another subject (a short
@@ -558,11 +538,3 @@ def _history_notes(anchors: tuple[str, ...]) -> list[str]:
         f"/api/provisions/{anchor}/history."
         for anchor in anchors
     ]
-
-
-def _provision_label(anchor: str) -> str:
-    """An article's paragraph, not its point: 'Article 4a(1)' for a passage of 'Article 4a(1)(a)'."""
-    prefix, segments = split_anchor(anchor)
-    if segments[0][0] == "art" and len(segments) > 2 and segments[1][0] == "par":
-        segments = segments[:2]
-    return label_for(join_anchor(prefix, segments))

@@ -18,7 +18,18 @@ relevance floor declines it, and only it (`mentions_ai`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from desk.citations import join_anchor, label_for, split_anchor
+
+if TYPE_CHECKING:  # reading a question needs no index; redirecting one does
+    from desk.index.loaded import Corpus
+    from desk.types import Passage
+
+_TOUCHES = 4  # provisions of the AI Act named when a question is about another law
 
 
 @dataclass(frozen=True)
@@ -155,3 +166,47 @@ def mentions_ai(question: str) -> bool:
     """The question speaks of the AI Act's subjects (AI, and what the law requires of it): it
     is never declined as unrelated, whatever its similarity."""
     return bool(_AI.search(question)) and bool(_REGULATORY.search(question))
+
+
+class Redirects:
+    """Where the AI Act itself refers to another law: its passages in force that cite that law
+    by its official number, read from the corpus once per regime."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.touches = lru_cache(maxsize=64)(self._touches)
+
+    def _touches(self, regime: OtherRegime) -> list[Passage]:
+        if regime.touches is None:
+            return []
+        referring = [
+            p for p in self.corpus.passages
+            if p.source_id == "ai-act-consolidated" and regime.touches.search(p.text)
+            and (provision := self.corpus.provision(p.anchor)) is not None and provision.in_force
+        ]  # fmt: skip
+        # The rules that say how the two laws meet first, in the Act's order; the definitions
+        # that borrow the other law's terms (Article 3) after them. One passage per paragraph.
+        ranked = sorted(referring, key=lambda p: p.anchor.startswith("art-3."))
+        return list({_paragraph_label(p.anchor): p for p in ranked}.values())[:_TOUCHES]
+
+
+def redirect_lead(regime: OtherRegime, question: str, touches: Sequence[Passage]) -> str:
+    """'This question is about the GDPR …, which this desk does not answer …; where the AI Act
+    itself refers to it: Article 2(7) [1], …'."""
+    said = (
+        f"This question is about {regime.named_in(question)}, which this desk does not answer: it answers "
+        "only from the AI Act (Regulation (EU) 2024/1689, as amended) and the Commission's texts on it."
+    )
+    if not touches:
+        return said
+    listed = [f"{_paragraph_label(p.anchor)} [{n}]" for n, p in enumerate(touches, start=1)]
+    joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"{said} Where the AI Act itself refers to it: {joined}."
+
+
+def _paragraph_label(anchor: str) -> str:
+    """An article's paragraph, not its point: 'Article 4a(1)' for a passage of 'Article 4a(1)(a)'."""
+    prefix, segments = split_anchor(anchor)
+    if segments[0][0] == "art" and len(segments) > 2 and segments[1][0] == "par":
+        segments = segments[:2]
+    return label_for(join_anchor(prefix, segments))

@@ -1,0 +1,152 @@
+"""The direct answer, composed from the law's own structure and words.
+
+    reading (kinds, subject) ─► facts the corpus states ─► one to four sentences, each cited
+        premises   a provision that does not exist, said first       premises.py
+        when       the timeline's date for the subject (Article 113, Article 111)   dates.py
+        how much   the fine clause of Article 99's tier, Article 101 for GPAI models  fines.py
+        high-risk? the Annex III point's words, Article 6(2), 6(3); Article 50   classification.py
+        allowed?   the Article 5 point that prohibits the practice        classification.py
+        duties     the role's duty articles by their titles, and what they list   duties.py
+        what is, what changed, provision X, anything else                 provisions.py
+A verdict ("Yes", "No", "It depends") opens the lead only where that structure gives it to a
+yes/no question that asks that kind and carries no premise of its own. Nothing is written per
+question; every sentence goes through `desk.answering.verify` afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from desk.answering.lead import classification, dates, duties, fines, premises, provisions
+from desk.answering.lead.law import Asked, Law, Numbering
+from desk.answering.verify import LeadSentence
+from desk.index.loaded import Corpus
+from desk.roles import RoleReading
+from desk.statements import sentence_case
+from desk.timeline import Timeline
+from desk.types import Passage
+from desk.understanding import Kind, Reading, kinds_of, last_question
+
+MAX_SENTENCES = 4
+SUPPORTING = 3  # a lead shorter than this gains the most relevant statement it does not cite
+_YES_NO = re.compile(
+    r"^\s*(is|are|does|do|did|has|have|can|could|may|must|should|shall|will|would|am)\b", re.I
+)
+# A question that carries its own premise ("… automatically not high-risk, right?") gets no
+# verdict word from the law's structure: the premise is what needs answering.
+_PREMISE = re.compile(
+    r"\b(automatically|right|correct|true|surely|really)\b\s*\??\s*$|\bautomatically\b", re.I
+)
+_NEGATED = re.compile(
+    r"\b(not|n't|no longer|never)\b[^.?!]{0,30}\b(high[- ]risk|prohibited|allowed|permitted|covered"
+    r"|apply|applies|in effect|in force)\b|\bexempt\w*",
+    re.I,
+)
+_VERDICT_WORDS = {"yes": "Yes", "no": "No", "depends": "It depends"}
+
+
+@dataclass
+class Lead:
+    """The direct answer: its sentences, and the passages they are numbered against."""
+
+    sentences: list[LeadSentence]
+    passages: list[Passage]
+    verdict: str | None = None
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+Write = Callable[[Law, Asked], tuple[list[LeadSentence], str | None]]
+
+
+class Composer:
+    """Writes the lead of an answer from what the corpus states. Built once per index; each
+    call works on its own `Asked`, so threads may share it."""
+
+    def __init__(self, corpus: Corpus, timeline: Timeline):
+        self.law = Law(corpus, timeline)
+        practices = classification.Practices(self.law)
+        self._writers: dict[Kind, Write] = {
+            Kind.WHEN: dates.when,
+            Kind.HOW_MUCH: fines.fines,
+            Kind.HIGH_RISK: classification.high_risk,
+            Kind.ALLOWED: lambda law, asked: classification.allowed(law, practices, asked),
+            Kind.WHAT_IS: provisions.definition,
+            Kind.DUTIES: duties.duties,
+            Kind.CHANGED: provisions.changed,
+            Kind.PROVISION: provisions.provision,
+        }
+
+    def compose(
+        self,
+        reading: Reading,
+        role: RoleReading,
+        passages: Sequence[Passage],
+        dated: Sequence[str] = (),
+        today: date | None = None,
+        recognised: Sequence[str] = (),
+    ) -> Lead:
+        asked = Asked(
+            reading, role, Numbering(passages, self.law.corpus), dated, recognised, today or date.today()
+        )
+        corrections = premises.corrections(self.law, asked)
+        sentences = list(corrections)
+        verdict = None
+        kinds = list(reading.kinds)
+        if any(re.fullmatch(r"art-3\.pt-\d+", a) for a in recognised) and Kind.WHAT_IS not in kinds:
+            kinds.append(Kind.WHAT_IS)  # "does it count as an 'AI system'?"
+        substantive = False
+        for kind in kinds:
+            if len(sentences) >= MAX_SENTENCES or kind not in self._writers:
+                continue
+            written, said = self._writers[kind](self.law, asked)
+            if not written:
+                continue
+            said = _judged(kind, reading, said) if verdict is None else None  # one verdict: the first kind's
+            written[0] = _opened(written[0], said)
+            verdict = verdict or said
+            sentences += written
+            substantive = substantive or not (kind is Kind.DUTIES and role.role is None)
+        if reading.own_words or not reading.missing:
+            # No kind the law's structure answers: its most relevant statements; else, while the
+            # lead is short, the most relevant statement it does not cite yet.
+            room = (SUPPORTING if substantive else MAX_SENTENCES) - len(sentences)
+            sentences += provisions.most_relevant(asked, _cited(sentences))[: max(room, 0)]
+        return Lead(sentences[:MAX_SENTENCES], asked.numbering.passages, verdict)
+
+
+def _judged(kind: Kind, reading: Reading, verdict: str | None) -> str | None:
+    """The verdict word the lead may open with: only for a yes/no question that asks this kind
+    in its last question and carries no premise of its own; turned round for "… not high-risk?"."""
+    if verdict is None:
+        return None
+    asked = last_question(reading.question)
+    if not _YES_NO.match(asked.strip()) or _PREMISE.search(asked):
+        return None
+    if kind not in kinds_of(asked) and kind is not Kind.WHEN:
+        return None
+    if _NEGATED.search(asked) and verdict in {"yes", "no"}:
+        return "no" if verdict == "yes" else "yes"
+    return verdict
+
+
+def _opened(sentence: LeadSentence, verdict: str | None) -> LeadSentence:
+    """'Yes: …', 'No: …' or 'It depends: …' before the first sentence of a kind, when judged."""
+    text = sentence.text
+    if text.startswith(classification.NOT_AS_SUCH):
+        rest = text.removeprefix(classification.NOT_AS_SUCH)
+        opened = f"No, not as such: {rest}" if verdict else sentence_case(rest)
+        return LeadSentence(opened, sentence.denies)
+    if verdict is None or text.startswith("That depends"):
+        return sentence
+    return LeadSentence(f"{_VERDICT_WORDS[verdict]}: {text}", sentence.denies)
+
+
+def _cited(sentences: Sequence[LeadSentence]) -> set[int]:
+    return {int(n) for s in sentences for n in re.findall(r"\[(\d+)\]", s.text)}

@@ -1,0 +1,214 @@
+"""Is it high-risk? Is it allowed? The Annex III point of a use (and its own exception) with
+Article 6(2) and 6(3); Article 6(1) for products; Article 50 for chatbots and generated
+content; the point of Article 5 whose own words the question shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.text import after_comma, and_, as_part, own_item
+from desk.answering.verify import LeadSentence
+from desk.citations import label_for
+from desk.index.lexical import tokens
+from desk.routing import (
+    HIGH_RISK_BY_PRODUCT,
+    HIGH_RISK_BY_USE,
+    HIGH_RISK_EXCEPTION,
+    about_products,
+    transparency_duties,
+)
+from desk.statements import first_clause, item_body, lower_first, sentence_case, statements
+from desk.thesaurus import in_the_acts_words
+from desk.types import Passage
+from desk.understanding import Kind, Reading, kinds_of, last_question
+
+NOT_AS_SUCH = "Not as such: "  # the verdict is in the words: kept when judged, else left out
+_PRACTICES = "art-5.par-1"  # the prohibited practices, point by point
+_NEW_PRACTICES = "art-5.par-1a"
+_PROFILING = re.compile(r"\bprofil\w+", re.I)
+_PROHIBITION_WORDS = re.compile(r"\b(prohibited|banned|forbidden|illegal|unlawful)\b", re.I)
+_EXCEPTION = re.compile(r",?\s*(?:with the exception of|except(?: for)?|this does not include)\s+", re.I)
+_ALIKE = {"annex", "iii", "list", "case", "relev", "purpos", "assess"}  # words every 6(3) condition shares
+
+
+def high_risk(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    reading, numbering = asked.reading, asked.numbering
+    lowered = reading.question.lower()
+    if reading.use:
+        return _annex_iii_use(law, asked)
+    if about_products(lowered) and (rule := law.provision(HIGH_RISK_BY_PRODUCT)) is not None:
+        items = [item_body(s) for s in statements(rule.text) if s.lead_in][:2]
+        sentence = (
+            f"That depends on the product: {label_for(HIGH_RISK_BY_PRODUCT)} makes an AI system high-risk "
+            f"where {' and '.join(items)}{numbering.marker(HIGH_RISK_BY_PRODUCT)}."
+        )
+        return [LeadSentence(sentence)], None
+    if duties := transparency_duties(lowered)[:1]:
+        written = [
+            LeadSentence(
+                f"{NOT_AS_SUCH}{label_for(HIGH_RISK_BY_USE)} makes the AI systems referred to in Annex III "
+                "high-risk, and this use is not among them; it would be high-risk only if used for an "
+                f"Annex III purpose{numbering.marker(HIGH_RISK_BY_USE)}."
+            )
+        ]
+        for anchor in duties:
+            if (provision := law.provision(anchor)) is not None:
+                first = as_part(statements(provision.text)[0].text)
+                written.append(
+                    LeadSentence(f"What applies is {label_for(anchor)}: {first}{numbering.marker(anchor)}.")
+                )
+        return written, "no"
+    rule = law.provision(HIGH_RISK_BY_USE)
+    if rule is None:
+        return [], None
+    return [
+        LeadSentence(
+            f"That depends on its use: under {label_for(HIGH_RISK_BY_USE)}, {lower_first(as_part(rule.text))}"
+            f"{numbering.marker(HIGH_RISK_BY_USE)}; so does a safety component of a product covered by "
+            f"Annex I ({label_for(HIGH_RISK_BY_PRODUCT)}){numbering.marker(HIGH_RISK_BY_PRODUCT)}."
+        )
+    ], None
+
+
+def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    reading, numbering = asked.reading, asked.numbering
+    anchor = _listed_use(law, reading)
+    point = law.provision(anchor or reading.use)
+    if point is None:
+        return [], None
+    if anchor is None:  # an area named, none of its uses: the area's uses, no verdict
+        area = next((s.body for s in statements(point.text) if re.match(r"^\d+\.", s.body)), "")
+        area_name = lower_first(as_part(re.sub(r"^\d+\.\s*", "", area)))
+        listed = f"{label_for(reading.use)} ({area_name})"
+        marker = numbering.marker(reading.use, HIGH_RISK_BY_USE)
+        return [
+            LeadSentence(
+                f"That depends on the use: {label_for(HIGH_RISK_BY_USE)} makes high-risk the AI systems "
+                f"listed in Annex III, and {listed} lists these uses{marker}."
+            )
+        ], None
+    use = own_item(point)
+    marker = numbering.marker(anchor, HIGH_RISK_BY_USE)
+    listed, excepted = _exception_clause(use)
+    if excepted and _shares_words(reading.question, excepted, listed):
+        # The point itself excepts what the question describes ("… except fraud detection").
+        return [LeadSentence(f"{label_for(anchor)} lists {listed}, but not {excepted}{marker}.")], "no"
+    exception = law.provision(HIGH_RISK_EXCEPTION)
+    profiling = bool(_PROFILING.search(reading.question))
+    conditions = _exception_conditions(reading, exception)
+    verdict = "yes" if profiling or not conditions else "depends"
+    written = [
+        LeadSentence(
+            f"{sentence_case(use)} are high-risk under {label_for(HIGH_RISK_BY_USE)}, because "
+            f"{label_for(anchor)} lists them{marker}."
+        )
+    ]
+    if exception is None:
+        return written, verdict
+    said = [s for s in statements(exception.text) if not s.lead_in]
+    derogation = first_clause(after_comma(said[0].text), 12) if said else ""
+    always = after_comma(said[-1].text) if len(said) > 1 else ""
+    mark = numbering.marker(HIGH_RISK_EXCEPTION)
+    label = label_for(HIGH_RISK_EXCEPTION)
+    if profiling and always:
+        written.append(LeadSentence(f"Under {label}, {always}{mark}."))
+    elif conditions:
+        written.append(
+            LeadSentence(
+                f"Under {label}, {derogation}, for instance where {and_(conditions)}; but {always}{mark}."
+            )
+        )
+    elif derogation:
+        written.append(LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}."))
+    return written, verdict
+
+
+def _listed_use(law: Law, reading: Reading) -> str | None:
+    """The Annex III point the question's use is: the one the use names, or, for an area
+    ("education"), the point of it whose own words the question shares."""
+    uses = [p for p in law.children(reading.use) if p.kind.value == "point"]
+    if not uses:
+        return reading.use
+    asked = set(tokens([reading.question])[0])
+    shared = {p.anchor: set(tokens([p.text])[0]) for p in uses}
+    common = set.intersection(*shared.values()) if len(shared) > 1 else set()
+    best = max(
+        ((len(asked & (words - common)), anchor) for anchor, words in shared.items()), default=(0, None)
+    )
+    return best[1] if best[0] >= 2 else None
+
+
+def _exception_conditions(reading: Reading, exception) -> list[str]:
+    """The conditions of Article 6(3) the question's words describe ("a preparatory task")."""
+    if exception is None:
+        return []
+    asked = set(tokens([reading.question])[0])
+    bodies = [item_body(s) for s in statements(exception.text) if s.lead_in]
+    words = [set(tokens([body])[0]) for body in bodies]
+    found = []
+    for body, own in zip(bodies, words, strict=True):
+        others = set().union(*(w for w in words if w is not own))
+        if len(asked & (own - others - _ALIKE)) >= 2:
+            found.append(re.sub(r"^the ai system is intended to ", "it is intended to ", body, flags=re.I))
+    return found
+
+
+def _exception_clause(use: str) -> tuple[str, str]:
+    """An Annex III point's use and what it excepts: ('AI systems … creditworthiness …',
+    'AI systems used for the purpose of detecting financial fraud')."""
+    found = _EXCEPTION.search(use)
+    if found is None:
+        return use, ""
+    return use[: found.start()].strip(" ,;."), use[found.end() :].strip(" ,;.")
+
+
+def _shares_words(question: str, excepted: str, listed: str) -> bool:
+    """The question uses words the exception uses and the listed use does not."""
+    own = set(tokens([excepted])[0]) - set(tokens([listed])[0]) - {"ai", "system", "use", "purpos", "intend"}
+    return bool(own & set(tokens([question])[0]))
+
+
+class Practices:
+    """The points of Article 5(1), each with the words of its own that at most one other point uses."""
+
+    def __init__(self, law: Law):
+        points = {
+            p.anchor: set(tokens([item_body(s) for s in statements(p.text) if s.lead_in][:1] or [p.text])[0])
+            for p in law.in_force
+            if re.fullmatch(r"art-5\.par-1\.pt-[a-z]+", p.anchor)
+        }
+        spread: dict[str, int] = {}
+        for words in points.values():
+            for word in words:
+                spread[word] = spread.get(word, 0) + 1
+        self.words = {
+            anchor: {w for w in words if spread[w] <= 2 and len(w) > 3} for anchor, words in points.items()
+        }
+
+    def prohibiting(self, reading: Reading, passages: Sequence[Passage]) -> str | None:
+        """The point that prohibits what the question asks about: the best ranked one whose own
+        words the question shares, when what it asks is whether it is allowed."""
+        if Kind.ALLOWED not in kinds_of(last_question(reading.question)):
+            return None  # the question's setting speaks of a ban; what it asks is something else
+        asked = set(tokens([f"{reading.question} {in_the_acts_words(reading.question)}"])[0])
+        candidates = [p.anchor for p in passages] + list(reading.named)
+        for anchor in dict.fromkeys(
+            a for a in candidates if a.startswith((_PRACTICES + ".pt-", _NEW_PRACTICES))
+        ):
+            point = ".".join(anchor.split(".")[:3])  # art-5.par-1.pt-h.pt-iii -> art-5.par-1.pt-h
+            if point in self.words and asked & self.words[point]:
+                return point
+        return None
+
+
+def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    practice = practices.prohibiting(asked.reading, asked.numbering.passages)
+    if practice is None:  # not one Article 5 names: no verdict the law's structure gives
+        return [], None
+    body = own_item(law.provision(practice))
+    verdict = "yes" if _PROHIBITION_WORDS.search(last_question(asked.question)) else "no"
+    return [
+        LeadSentence(f"{label_for(practice)} prohibits {body}{asked.numbering.marker(practice)}.")
+    ], verdict

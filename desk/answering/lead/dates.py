@@ -1,0 +1,99 @@
+"""When: the timeline's date for what the question is about, said with the point of
+Article 113 that sets it, and Article 111's deadline for what is already on the market."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.text import as_part
+from desk.answering.verify import LeadSentence
+from desk.citations import label_for
+from desk.routing import about_products
+from desk.statements import chapter_of, lower_first, statements, title_of
+from desk.timeline import TimelineEntry
+from desk.types import Passage
+from desk.understanding import Reading, last_question
+
+_ALREADY = re.compile(r"\b(already|yet|now|currently|today|still|in effect|in force)\b", re.I)
+_LATER_PROHIBITIONS = ("art-5.par-1.pt-ba", "art-5.par-1.pt-bb", "art-5.par-1a", "art-5.par-1b")
+
+
+def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    written: list[LeadSentence] = []
+    verdict = None
+    numbering = asked.numbering
+    for set_by in asked.dated[:1]:
+        entries = [e for e in law.timeline.entries if e.set_by == set_by]
+        subject = _dated_subject(law, numbering.passages, set_by)
+        if subject is not None and len(entries) > 1:
+            applying = law.timeline.applying_to(subject.anchor, subject.heading_path)
+            entries = [e for e in applying if e in entries] or entries
+        entries = _by_systems(entries, asked.reading)
+        if not entries:
+            continue
+        if entries[0].kind != "application" or (
+            subject is None and set_by not in {"art-113.pt-c", "art-113.pt-d"}
+        ):  # entry into force, a transition, a date with no subject: in the law's own words
+            written += in_its_words(law, set_by, asked)
+            continue
+        what = _what_applies(entries[0], subject)
+        dates = " and ".join(e.status(asked.today).removeprefix("applies ") for e in entries)
+        # The subject's passage is cited too: the chapter or article title used is its heading.
+        marker = numbering.marker(set_by, *([subject.anchor] if subject else []))
+        verb = "apply" if re.search(r"\b(Sections|Articles|rules)\b", what) else "applies"
+        written.append(LeadSentence(f"{what} {verb} {dates} ({label_for(set_by)}){marker}."))
+        if len(entries) == 1 and _ALREADY.search(last_question(asked.question)):
+            verdict = "yes" if entries[0].date <= asked.today else "no"
+        if subject is not None and (
+            transition := law.timeline.transition_for(subject.anchor, subject.heading_path)
+        ):
+            written += in_its_words(law, transition, asked)
+    return written, verdict
+
+
+def in_its_words(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
+    """A dating provision's first statement that holds a date, as it stands."""
+    provision = law.provision(anchor)
+    if provision is None:
+        return []
+    first = next((s.text for s in statements(provision.text) if re.search(r"\d{4}|day", s.text)), None)
+    if first is None:
+        return []
+    return [LeadSentence(f"{label_for(anchor)}: {as_part(first)}{asked.numbering.marker(anchor)}.")]
+
+
+def _dated_subject(law: Law, passages: Sequence[Passage], set_by: str) -> Passage | None:
+    """The provision whose date the question asks: the first of the Act's passages the
+    timeline dates by `set_by`."""
+    for passage in passages:
+        if passage.source_id != "ai-act-consolidated" or passage.anchor.startswith(("art-113", "art-111")):
+            continue
+        if any(e.set_by == set_by for e in law.timeline.applying_to(passage.anchor, passage.heading_path)):
+            return passage
+    return None
+
+
+def _by_systems(entries: list[TimelineEntry], reading: Reading) -> list[TimelineEntry]:
+    """Of two dates for two kinds of high-risk system, the one the question is about."""
+    if len(entries) < 2 or not all(e.systems for e in entries):
+        return entries
+    lowered = reading.question.lower()
+    if reading.use or "annex iii" in lowered or "6(2)" in lowered:
+        return [e for e in entries if "Annex III" in e.systems] or entries
+    if about_products(lowered) or "6(1)" in lowered:
+        return [e for e in entries if "Annex I" in e.systems and "Annex III" not in e.systems] or entries
+    return entries
+
+
+def _what_applies(entry: TimelineEntry, subject: Passage | None) -> str:
+    """What the date is for, by the subject's chapter or article title."""
+    if entry.set_by == "art-113.pt-c":
+        return "Chapter III, Sections 1 to 3 (the rules for high-risk AI systems)"
+    if entry.set_by == "art-113.pt-d":
+        return "Articles 102 to 110 (the amendments to other Union acts)"
+    if entry.set_by in {"art-113.sub-2", "art-111.par-4"} or subject.anchor.startswith(_LATER_PROHIBITIONS):
+        title = title_of(subject.heading_path)
+        return f"{label_for(subject.anchor)}" + (f" ({lower_first(title)})" if title else "")
+    return chapter_of(subject.heading_path) or label_for(subject.anchor)

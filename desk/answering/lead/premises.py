@@ -1,0 +1,50 @@
+"""A provision the question names that the law does not have, or no longer has: said first,
+with what the law has there ("There is no Article 160 in the AI Act: its articles run from 1
+to 113 …"), read from the corpus, never typed here."""
+
+from __future__ import annotations
+
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.text import and_, listing
+from desk.answering.verify import LeadSentence
+from desk.citations import label_for, split_anchor
+from desk.understanding import MissingProvision
+
+_NOUNS = {"par": "paragraphs", "pt": "points", "sub": "paragraphs", "sec": "sections"}
+
+
+def corrections(law: Law, asked: Asked) -> list[LeadSentence]:
+    written = []
+    for missing in asked.reading.missing[:2]:
+        label, has = _what_it_has(law, missing)
+        nearest = ""
+        if missing.nearest and "." in missing.nearest and (number := asked.numbering.of(missing.nearest)):
+            nearest = f" The nearest provision is {label_for(missing.nearest)} [{number}]."
+        written.append(LeadSentence(f"There is no {label} in the AI Act: {has}.{nearest}", (missing.anchor,)))
+    for anchor in asked.reading.named:
+        provision = law.provision(anchor)
+        if provision is not None and not provision.in_force and (number := asked.numbering.of(anchor)):
+            said = f"{label_for(anchor)} no longer applies: {provision.amended_by} deleted it [{number}]."
+            written.append(LeadSentence(said, (anchor,)))
+    return written
+
+
+def _what_it_has(law: Law, missing: MissingProvision) -> tuple[str, str]:
+    """(the missing provision's label, what the law has there instead)."""
+    if missing.nearest is None or "." not in missing.anchor:
+        inserted = f" (with {and_(law.inserted_articles)} inserted)" if law.inserted_articles else ""
+        return missing.label, (
+            f"its articles run from 1 to {law.last_article}{inserted}, its recitals from 1 to "
+            f"{law.last_recital} and its annexes from I to {law.last_annex}"
+        )
+    kind = split_anchor(missing.anchor)[1][-1][0]
+    parts = law.parts_of(missing.nearest, kind)
+    label = missing.label
+    if kind == "par" and not parts and (points := law.parts_of(missing.nearest, "pt")):
+        # "Article 3(70)": Article 3 has points, not paragraphs.
+        kind, parts = "pt", points
+        label = label_for(missing.anchor.replace(".par-", ".pt-"))
+    noun = _NOUNS.get(kind, "parts")
+    if not parts:
+        return label, f"{label_for(missing.nearest)} has no {noun}"
+    return label, f"{label_for(missing.nearest)} has {noun} {listing(parts, kind)}"

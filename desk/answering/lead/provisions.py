@@ -1,0 +1,98 @@
+"""What is X, what changed, what does provision X say, and anything else: the Article 3
+definition, what Regulation (EU) 2026/1744 did to a provision, a provision's title and first
+statement, the most relevant statements of the law found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.text import as_part, first_sentence
+from desk.answering.verify import LeadSentence
+from desk.backends.extractive import best_statements
+from desk.citations import label_for
+from desk.statements import statements, title_of
+from desk.types import Authority
+
+_DEFINITION = re.compile(r"art-3\.pt-\d+")
+_BEST = 2  # statements of the best-ranked provisions a lead may draw on
+
+
+def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
+    recognised = [a for a in asked.recognised if _DEFINITION.fullmatch(a)]
+    candidates = [p for a in recognised for p in law.corpus.passages_under(a)[:1]]
+    for passage in [*candidates, *asked.numbering.passages[:4]]:
+        if not _DEFINITION.fullmatch(passage.anchor):
+            continue
+        meaning = next((s.body for s in statements(passage.text) if "’ means" in s.body), None)
+        if meaning is None:
+            continue
+        term = re.search(r"‘([^’]+)’", meaning)
+        asked_words = asked.question.lower().replace("'", "’")
+        if term and passage.anchor not in recognised and term.group(1).lower() not in asked_words:
+            continue
+        body = as_part(re.sub(r"^\(\d+\)\s*", "", meaning))
+        return [
+            LeadSentence(
+                f"Under {label_for(passage.anchor)}, {body}{asked.numbering.marker(passage.anchor)}."
+            )
+        ], None
+    return [], None
+
+
+def changed(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
+    numbering = asked.numbering
+    anchors = [a for a in asked.reading.named if (p := law.provision(a)) is not None and p.amended_by]
+    anchors += [
+        p.anchor for p in numbering.passages[:4] if p.amended_by and p.source_id == "ai-act-consolidated"
+    ]
+    for anchor in dict.fromkeys(anchors):
+        provision = law.provision(anchor)
+        if provision is None or provision.amendment is None:
+            continue
+        marker = numbering.marker(anchor)
+        done = f"{provision.amended_by} {provision.amendment.value} {label_for(anchor)}"
+        now = statements(provision.text)
+        if now and provision.in_force:
+            return [LeadSentence(f"{done}, which now reads: “{as_part(now[0].text)}”{marker}.")], None
+        return [LeadSentence(f"{done}{marker}.")], None
+    return [], None
+
+
+def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
+    for anchor in asked.reading.named[:1]:
+        found = law.provision(anchor)
+        said = statements(found.text) if found else []
+        if not said:
+            continue
+        title = title_of(found.heading_path) if "." not in anchor else None
+        heading = f"{label_for(anchor)}" + (f" ({title})" if title else "")
+        return [
+            LeadSentence(f"{heading}: {first_sentence(said[0].text)}{asked.numbering.marker(anchor)}.")
+        ], None
+    return [], None
+
+
+def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSentence]:
+    """The most relevant statement of the best-ranked binding passage, and of the next
+    provision if it is another one: whole statements, a point with its lead-in. Passages the
+    lead cites already are not drawn on again."""
+    numbering = asked.numbering
+    top = numbering.passages[:3]
+    binding = {n for n, p in enumerate(top, start=1) if p.authority is Authority.BINDING}
+    written: list[LeadSentence] = []
+    units = {top[n - 1].anchor.split(".")[0] for n in cited if n <= len(top)}
+    for number, statement in best_statements(asked.question, top):
+        passage = top[number - 1]
+        unit = passage.anchor.split(".")[0]
+        if (binding and number not in binding) or unit in units or number in cited:
+            continue
+        units.add(unit)
+        title = title_of(passage.heading_path) if "." not in passage.anchor else None
+        heading = label_for(passage.anchor) + (f" ({title})" if title else "")
+        said = first_sentence(statement.text)
+        written.append(LeadSentence(f"{heading}: {said}{numbering.marker(passage.anchor)}."))
+        if len(written) == _BEST:
+            break
+    return written

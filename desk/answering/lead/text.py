@@ -1,0 +1,67 @@
+"""Small pieces of wording the composer puts the law's words into."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desk.statements import item_body, statements
+from desk.types import Provision
+
+
+def first_sentence(text: str) -> str:
+    """A statement's first sentence (an item may hold several): '… provider. It shall …' -> '… provider'."""
+    return as_part(re.split(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])", " ".join(text.split()))[0])
+
+
+def as_part(text: str) -> str:
+    """A statement as part of a sentence: one line, without its closing punctuation."""
+    return re.sub(r"[\s;:,.]+(?:and|or)?\s*$", "", " ".join(text.split())).rstrip(" ;:,.")
+
+
+def own_item(provision: Provision) -> str:
+    """A point's own words, without its number: 'AI systems intended to be used for …'."""
+    items = [s for s in statements(provision.text) if s.lead_in]
+    body = item_body(items[0]) if items else as_part(provision.text)
+    # "2. Critical infrastructure: AI systems intended …": the area's name is not the use.
+    return re.sub(r"^[A-Z][^:;]{2,80}:\s+(?=AI systems)", "", body)
+
+
+def after_comma(sentence: str) -> str:
+    """'By derogation from paragraph 2, an AI system …' -> 'an AI system …'."""
+    text = as_part(sentence)
+    head, comma, rest = text.partition(", ")
+    return rest if comma and len(head.split()) <= 6 else text
+
+
+def and_(items: Sequence[str]) -> str:
+    """'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def listing(parts: list[str], kind: str) -> str:
+    """'(a) to (h), (ba) and (bb)'; '1 to 8 and 1a': runs of the plain sequence, then the rest."""
+    plain = [p for p in parts if p.isdigit() or (len(p) == 1 and p.isalpha())]
+    inserted = [p for p in parts if p not in plain]
+    shown = (lambda p: f"({p})") if kind == "pt" else (lambda p: p)
+    runs: list[str] = []
+    start = previous = None
+    for part in [*plain, None]:
+        if previous is not None and part is not None and _next(previous) == part:
+            previous = part
+            continue
+        if start is not None:
+            runs.append(shown(start) if start == previous else f"{shown(start)} to {shown(previous)}")
+        start = previous = part
+    return and_(runs + [shown(p) for p in inserted])
+
+
+def _next(part: str) -> str:
+    return str(int(part) + 1) if part.isdigit() else chr(ord(part) + 1)
