@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals.cli import below_floor
-from evals.gate import gate_dataset, thresholds
+from evals.gate import gate_dataset, scope_gate_dataset, thresholds
 from evals.runner import run
 
 pytestmark = pytest.mark.corpus
@@ -23,6 +23,15 @@ def test_the_desk_stays_above_its_recorded_floors(corpus_settings, embedder, tmp
         gate_dataset(), corpus_settings, config_name="desk", k=5, out_dir=tmp_path, embedder=embedder
     )
     assert below_floor(summary["metrics"], thresholds()) == []
+
+
+def test_the_desk_handles_scope_and_premises_above_its_floors(corpus_settings, embedder, tmp_path):
+    """Other subjects and other laws declined or redirected, provisions that do not exist
+    corrected, answerable questions answered: on the development scope set (issue 16)."""
+    dataset = scope_gate_dataset()
+    assert not dataset.errors and len(dataset.cases) >= 100
+    summary = run(dataset, corpus_settings, config_name="desk", k=5, out_dir=tmp_path, embedder=embedder)
+    assert below_floor(summary["metrics"], thresholds()["scope"]) == []
 
 
 def test_a_floor_that_is_missed_is_reported():
