@@ -68,12 +68,15 @@ class Links:
 
     def _definitions_in(self, text: str, anchor: str) -> tuple[Link, ...]:
         found: list[Link] = []
+        lowered = text.lower()
         for term, defined_at, pattern in self._patterns:
-            if defined_at == anchor or not pattern.search(text):
+            # The plain containment test first: most of the 68 terms are in no given passage.
+            if defined_at == anchor or term not in lowered or not pattern.search(text):
                 continue
             found.append(Link(anchor=defined_at, label=label_for(defined_at), term=term))
             # 'general-purpose AI model' found: its 'AI model' is not another term of this text.
             text = pattern.sub(" ", text)
+            lowered = text.lower()
             if len(found) >= _MAX_DEFINITIONS:
                 break
         return tuple(found)

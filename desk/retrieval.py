@@ -147,7 +147,7 @@ class HybridRetriever:
             for term, anchor in self.definitions.items()
         ]
         self._asked_patterns = [
-            (re.compile(rf"{_ASKS_MEANING}{re.escape(term)}(s|es)?\b", re.I), anchor)
+            (term, re.compile(rf"{_ASKS_MEANING}{re.escape(term)}(s|es)?\b", re.I), anchor)
             for term, anchor in self.definitions.items()
         ]
         # The amending act's recitals give the reasons for its changes; each names the
@@ -296,7 +296,8 @@ class HybridRetriever:
         ]
         if found:
             return list(dict.fromkeys(found))[:2]
-        return [anchor for asked, anchor in self._asked_patterns if asked.search(query)][:1]
+        lowered = query.lower()  # the plain containment test first: most terms are in no question
+        return [a for term, asked, a in self._asked_patterns if term in lowered and asked.search(query)][:1]
 
     def _law_explained(self, query: str, passage: Passage, fused: list[tuple[str, float]]) -> list[Passage]:
         """The binding provision a guidelines paragraph explains (the first it refers to)."""
