@@ -24,6 +24,7 @@ FINE_TIERS = {
     "other": "art-99.par-4",  # the duties of operators and notified bodies it lists
     "information": "art-99.par-5",  # incorrect, incomplete or misleading information
     "sme": "art-99.par-6",  # SMEs: whichever of amount and percentage is lower
+    "smc": "art-99.par-6a",  # small mid-caps (Regulation (EU) 2026/1744)
     "gpai": "art-101.par-1",  # the Commission's fines on providers of general-purpose AI models
     "union": "art-100.par-2",  # Union institutions, bodies, offices and agencies
 }
@@ -40,6 +41,7 @@ _INFORMATION = re.compile(
     r"\b(incorrect|incomplete|misleading|false|wrong) (information|data|answers?|reply)"
 )
 _SME = re.compile(r"\bsmes?\b|\bstart-?ups?\b|\bsmall (and medium|company|companies|firms?|business\w*)")
+_SMC = re.compile(r"\bsmall mid-?caps?\b|\bsmcs?\b")
 _UNION_BODY = re.compile(
     r"\bunion (institution|bod(y|ies)|agenc)|\beu (institution|bod(y|ies)|agenc)|\bedps\b"
 )
@@ -66,7 +68,9 @@ def fine_tiers(lowered: str) -> list[str]:
         tiers.append(FINE_TIERS["information"])
     if not tiers:  # "what are the fines?": the two main tiers
         tiers += [FINE_TIERS["prohibited"], FINE_TIERS["other"]]
-    if _SME.search(lowered):
+    if _SMC.search(lowered):
+        tiers.append(FINE_TIERS["smc"])
+    elif _SME.search(lowered):
         tiers.append(FINE_TIERS["sme"])
     return tiers
 
@@ -109,9 +113,10 @@ def avoided(reading: Reading) -> list[str]:
     """Provisions that answer another question: Article 100's fines are for Union institutions;
     a chatbot's classification is not a prohibition."""
     lowered = reading.question.lower()
+    asked = kinds_of(last_question(reading.question))
     avoid = []
-    if reading.asks(Kind.HOW_MUCH) and not _UNION_BODY.search(lowered):
+    if Kind.HOW_MUCH in asked and not _UNION_BODY.search(lowered):
         avoid.append(UNION_FINES)
-    if reading.asks(Kind.HIGH_RISK) and reading.transparency and not reading.named:
+    if Kind.HIGH_RISK in asked and reading.transparency and not reading.named:
         avoid.append(PROHIBITIONS)  # a chatbot is asked about as a use, not as a ban (Article 50)
     return avoid

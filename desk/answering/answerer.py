@@ -163,7 +163,7 @@ class Answerer:
         """The extractive answer: the lead, then what the law says; for "what did it say before?",
         the changed sentences side by side."""
         if asked.compared and (text := compose_changes(self.retriever.index, asked.prompt.passages)):
-            return f"{asked.prompt.lead}\n\n{text}" if asked.prompt.lead else text
+            return f"{asked.prompt.lead}\n\n{LAW_SAYS}\n{text}" if asked.prompt.lead else text
         return self.fallback.generate(asked.prompt).text
 
     # -- streamed answers --------------------------------------------------------------------

@@ -186,3 +186,15 @@ def test_declines_are_counted_not_queued(client, corpus_settings):
     board = dashboard(store.engine)
     assert board.declined["unrelated"] >= 3 and board.declined["other_regime"] >= 1
     assert ("how do i bake sourdough bread at home?", "unrelated", 3) in board.declined_questions
+
+
+def test_what_a_provision_said_before_is_put_beside_what_it_says_now(client):
+    answer = ask(client, "What did Article 113 say before the Digital Omnibus?")
+    assert answer["lead"].startswith("Before Regulation (EU) 2026/1744 amended it, Article 113 read:")
+    assert "It now reads:" in answer["lead"] and "2 December 2026" in answer["lead"]
+    assert LAW_SAYS in answer["text"]
+
+
+def test_a_small_mid_cap_is_told_its_own_fine_cap(client):
+    answer = ask(client, "We are now a small mid-cap. Did the Omnibus change the fines we could face?")
+    assert "art-99.par-6a" in _lead_cites(answer) and "SMCs" in answer["lead"]

@@ -12,6 +12,7 @@ from desk.answering.lead.text import as_part, first_sentence
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
+from desk.history import asks_about_earlier, is_earlier
 from desk.statements import statements, title_of
 from desk.types import Authority
 
@@ -43,7 +44,11 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
 
 def changed(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
     numbering = asked.numbering
-    anchors = [a for a in asked.reading.named if (p := law.provision(a)) is not None and p.amended_by]
+    if asks_about_earlier(asked.question) and (written := _before_and_now(law, asked)):
+        return written, None
+    # A provision named, or the first of its parts the amending act changed; else a passage found.
+    named = [[a, *(p.anchor for p in law.under(a))] for a in asked.reading.named]
+    anchors = [a for parts in named for a in parts if (p := law.provision(a)) is not None and p.amended_by]
     anchors += [
         p.anchor for p in numbering.passages[:4] if p.amended_by and p.source_id == "ai-act-consolidated"
     ]
@@ -58,6 +63,47 @@ def changed(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             return [LeadSentence(f"{done}, which now reads: “{as_part(now[0].text)}”{marker}.")], None
         return [LeadSentence(f"{done}{marker}.")], None
     return [], None
+
+
+def _before_and_now(law: Law, asked: Asked) -> list[LeadSentence]:
+    """ "What did Article 113 say before?": the first of its 2024 statements the amending act
+    changed, and what stands in its place now, both cited."""
+    numbering = asked.numbering
+    for number, earlier in enumerate(numbering.passages, start=1):
+        in_force = law.provision(earlier.anchor)
+        if not is_earlier(earlier.id) or in_force is None:
+            continue
+        current = statements(in_force.text)
+        standing = {_plain(s.text) for s in current}
+        changed = [s for s in statements(earlier.text) if _plain(s.text) not in standing]
+        if not changed:
+            continue
+        before = changed[0]
+        # "… 2026/1744 amended it, Article 113 …": not "2026/1744, Article 113", which names its own article.
+        said = [
+            LeadSentence(
+                f"Before Regulation (EU) 2026/1744 amended it, {label_for(earlier.anchor)} read: "
+                f"“{as_part(before.text)}” [{number}]."
+            )
+        ]
+        replacing = next((s for s in current if s.lead_in and s.body[:4] == before.body[:4]), None)
+        if replacing is not None and (holder := _holding(numbering.passages, replacing.body)):
+            said.append(LeadSentence(f"It now reads: “{as_part(replacing.text)}” [{holder}]."))
+        return said
+    return []
+
+
+def _holding(passages, words: str) -> int | None:
+    """The number of the passage in force whose text holds these words."""
+    wanted = _plain(words)
+    return next(
+        (n for n, p in enumerate(passages, start=1) if not is_earlier(p.id) and wanted in _plain(p.text)),
+        None,
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).rstrip(" ;,.").lower()
 
 
 def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
