@@ -34,13 +34,15 @@ HIGH_RISK_BY_USE = "art-6.par-2"  # Annex III uses are high-risk
 HIGH_RISK_EXCEPTION = "art-6.par-3"  # ... unless no significant risk of harm; always, if profiling
 HIGH_RISK_BY_PRODUCT = "art-6.par-1"  # safety components of products under Annex I
 TRANSPARENCY_DUTIES = ("art-50.par-1", "art-50.par-2", "art-50.par-4")
-GPAI_DUTIES = ("art-53.par-1", "art-55.par-1")
 
 _PROHIBITED = re.compile(r"\bprohibit\w*|\bbann?ed\b|\bban\b|\barticle 5\b|\bforbidden\b|\bunacceptable\b")
 _INFORMATION = re.compile(
     r"\b(incorrect|incomplete|misleading|false|wrong) (information|data|answers?|reply)"
 )
 _SME = re.compile(r"\bsmes?\b|\bstart-?ups?\b|\bsmall (and medium|company|companies|firms?|business\w*)")
+_UNION_AS_ASKER = re.compile(
+    r"\b(we are|we're|as) an? (eu|union) (institution|body|agency|office)|\bunion institutions?, bod"
+)
 _SMC = re.compile(r"\bsmall mid-?caps?\b|\bsmcs?\b")
 _UNION_BODY = re.compile(
     r"\bunion (institution|bod(y|ies)|agenc)|\beu (institution|bod(y|ies)|agenc)|\bedps\b"
@@ -57,8 +59,8 @@ _GENERATED = re.compile(
 
 def fine_tiers(lowered: str) -> list[str]:
     """The paragraphs of Articles 99 to 101 whose fines fit the breach a question describes."""
-    if _UNION_BODY.search(lowered):
-        return [FINE_TIERS["union"]]
+    if _UNION_AS_ASKER.search(lowered):
+        return [FINE_TIERS["union"]]  # "we are an EU agency": Article 100 is the asker's
     tiers = []
     if re.search(r"\bgeneral[- ]purpose ai model|\bgpai\b|\bfoundation model|\bllms?\b", lowered):
         tiers.append(FINE_TIERS["gpai"])
@@ -68,6 +70,8 @@ def fine_tiers(lowered: str) -> list[str]:
         tiers.append(FINE_TIERS["information"])
     if not tiers:  # "what are the fines?": the two main tiers
         tiers += [FINE_TIERS["prohibited"], FINE_TIERS["other"]]
+    if _UNION_BODY.search(lowered):
+        tiers.append(FINE_TIERS["union"])
     if _SMC.search(lowered):
         tiers.append(FINE_TIERS["smc"])
     elif _SME.search(lowered):

@@ -56,7 +56,6 @@ _ALLOWED_QUESTION = re.compile(
     r"|legal to)\b|\bcan (we|i|you|companies|employers|a company|an employer|they) (still )?(use|deploy|sell|"
     r"run|put|place|offer|market)\b|\bmay (we|i) (use|deploy|sell)\b|\bis it (ok|okay|legal)\b"
 )
-_PROHIBITION_WORDS = re.compile(r"\b(prohibited|prohibition|banned|bans?|forbidden|illegal|unlawful)\b")
 _COVERED_QUESTION = re.compile(
     r"\b(does|do|will|would) (the )?(ai act|act|regulation|it|this|these rules) (still )?(apply|cover)"
     r"|\b(in|out of|outside( of)?) (the |its )?scope\b|\bcovered by\b|\bfalls? (under|within|outside)"
@@ -152,17 +151,12 @@ class Reading:
     use: str | None = None  # the Annex III point of the use it names
     gpai: bool = False
     transparency: bool = False
-    already_placed: bool = False
-    prohibition_words: bool = False  # asks "is it prohibited?" rather than "is it allowed?"
     elliptical: bool = False
     own_words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def kind(self) -> Kind | None:
         return self.kinds[0] if self.kinds else None
-
-    def asks(self, kind: Kind) -> bool:
-        return kind in self.kinds
 
 
 def read_question(
@@ -182,8 +176,6 @@ def read_question(
         use=annex_iii_area(lowered),
         gpai=bool(GPAI.search(lowered)),
         transparency=bool(TRANSPARENCY.search(lowered)),
-        already_placed=bool(ALREADY_PLACED.search(lowered)),
-        prohibition_words=bool(_PROHIBITION_WORDS.search(lowered)),
         elliptical=history and _leans_on_earlier(question, own, named),
         own_words=tuple(own),
     )

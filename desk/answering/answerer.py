@@ -83,10 +83,6 @@ class _Asked:
     scope: Scope | None = None
     regime: OtherRegime | None = None
 
-    @property
-    def reading(self) -> RoleReading:
-        return self.asking.role
-
 
 @dataclass(frozen=True)
 class StreamEvent:
@@ -357,7 +353,7 @@ class Answerer:
         return answer
 
     def _finish(self, question, conversation_id, asked: _Asked, text, backend, flags, started) -> Answer:
-        prompt, retrieval, reading = asked.prompt, asked.retrieval, asked.reading
+        prompt, retrieval, reading = asked.prompt, asked.retrieval, asked.asking.role
         lead, text, lead_flags = self._checked_lead(asked, text, backend)
         checked: CheckedText = check(text, prompt.passages, require_citations=backend != "extractive")
         flags = [*flags, *lead_flags, *checked.flags]

@@ -19,7 +19,7 @@ from desk.routing import (
     about_products,
     transparency_duties,
 )
-from desk.statements import first_clause, item_body, lower_first, sentence_case, statements
+from desk.statements import item_body, lower_first, sentence_case, statements
 from desk.thesaurus import in_the_acts_words
 from desk.types import Passage
 from desk.understanding import Kind, Reading, kinds_of, last_question
@@ -108,7 +108,9 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     if exception is None:
         return written, verdict
     said = [s for s in statements(exception.text) if not s.lead_in]
-    derogation = first_clause(after_comma(said[0].text), 12) if said else ""
+    # "… not high-risk where it does not pose a significant risk of harm to …", without its
+    # ", including by …" (the whole rule is quoted below).
+    derogation = re.split(r",\s+including\b", after_comma(said[0].text))[0] if said else ""
     always = after_comma(said[-1].text) if len(said) > 1 else ""
     mark = numbering.marker(HIGH_RISK_EXCEPTION)
     label = label_for(HIGH_RISK_EXCEPTION)
