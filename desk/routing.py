@@ -101,10 +101,9 @@ def governing(reading: Reading) -> list[str]:
     anchors: list[str] = []
     if Kind.HOW_MUCH in asked:
         anchors += fine_tiers(lowered)
-    if Kind.HIGH_RISK in asked:
-        if reading.use:
-            pass  # retrieval recognises the Annex III use and Article 6(2) itself
-        elif about_products(lowered):
+    # An Annex III use and Article 6(2) retrieval recognises itself; the other high-risk questions:
+    if Kind.HIGH_RISK in asked and not reading.use:
+        if about_products(lowered):
             anchors += [HIGH_RISK_BY_PRODUCT]
         elif reading.transparency:
             anchors += [*transparency_duties(lowered)[:1], HIGH_RISK_BY_USE]

@@ -81,7 +81,6 @@ class _Asked:
     compared: tuple[str, ...] = ()  # provisions whose 2024 text the prompt holds too
     retrieval_ms: float = 0.0
     scope: Scope | None = None
-    regime: OtherRegime | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +216,7 @@ class Answerer:
         query = self.standalone(glossed, history, own)
         reading = own if query == glossed else self._read(query, False)
         if reading is not own:  # the premises are the question's own, the kinds those of the whole
-            reading = replace(reading, missing=own.missing, question=query)
+            reading = replace(reading, missing=own.missing)
         earlier = [q for q, _ in history] if own.elliptical else []
         return Asking(question, query, reading, read_role(glossed, given=role, earlier=earlier), language)
 
@@ -321,10 +320,8 @@ class Answerer:
     ) -> _Asked:
         """A question about another law: named, and the AI Act's own provisions that refer to it."""
         touches = self._redirects.touches(regime)
-        lead = Lead([], touches)
         prompt = build_prompt(asking.query, touches, [], lead=redirect_lead(regime, asking.question, touches))
-        return _Asked(asking, retrieval, prompt, lead, retrieval_ms=retrieval_ms, scope=Scope.OTHER_REGIME,
-                      regime=regime)  # fmt: skip
+        return _Asked(asking, retrieval, prompt, retrieval_ms=retrieval_ms, scope=Scope.OTHER_REGIME)
 
     def _declined(self, question: str, conversation_id: str, asked: _Asked, started: float) -> Answer:
         """Another law (named, with the AI Act's provisions on it) or another subject (a short

@@ -52,8 +52,16 @@ def test_article_100_is_the_union_institutions_article(index):
         ("What are the fines?", ["art-99.par-3", "art-99.par-4"], ["art-100"]),
         ("What fines apply to a GPAI provider?", ["art-101.par-1"], ["art-100"]),
         ("We are an EU agency: what fines can we get for a prohibited practice?", ["art-100.par-2"], []),
-        ("Would an EU agency be fined less for a prohibited practice?", ["art-99.par-3", "art-100.par-2"], []),
-        ("We are a small mid-cap: what is the most we can be fined?", ["art-99.par-3", "art-99.par-4", "art-99.par-6a"], ["art-100"]),
+        (
+            "Would an EU agency be fined less for a prohibited practice?",
+            ["art-99.par-3", "art-100.par-2"],
+            [],
+        ),
+        (
+            "We are a small mid-cap: what is the most we can be fined?",
+            ["art-99.par-3", "art-99.par-4", "art-99.par-6a"],
+            ["art-100"],
+        ),
         ("Is our customer-service chatbot high-risk?", ["art-50.par-1", "art-6.par-2"], ["art-5"]),
         ("Is an AI safety component in a lift high-risk?", ["art-6.par-1"], []),
         # The setting's words route nothing: what is asked is when, not how much.

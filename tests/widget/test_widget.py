@@ -441,7 +441,9 @@ def test_the_direct_answer_comes_first_and_a_role_read_in_the_question_shows_in_
     expect(turn.locator(".answer h3.law")).to_have_text("What the law says")
     assert turn.locator(".answer .quotes li").count() >= 1
     # Nothing is quoted as a bare lead-in ("… shall:").
-    assert not any(q.rstrip("[]0123456789 ”").endswith(":") for q in turn.locator(".quotes li").all_inner_texts())
+    assert not any(
+        q.rstrip("[]0123456789 ”").endswith(":") for q in turn.locator(".quotes li").all_inner_texts()
+    )
     expect(selector).to_have_value("provider")
     expect(page.locator(".role .hint")).to_contain_text("read from your question")
     lead.scroll_into_view_if_needed()
