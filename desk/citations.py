@@ -13,6 +13,13 @@ prefix (none for the AI Act itself):
     omnibus.rct-12        Regulation (EU) 2026/1744, Recital 12
     gl-5052.par-42        Guidelines C(2025) 5052, paragraph 42
     gl-5052.sec-3.2.1     Guidelines C(2025) 5052, section 3.2.1
+    ap.sec-1-2.par-3      AI Continent Action Plan, section 1.2, paragraph 3
+    ap.sec-1-2.actions.item-2
+                          AI Continent Action Plan, section 1.2, Key Commission actions, item 2
+    ap.intro.par-1        AI Continent Action Plan, introduction, paragraph 1
+
+The plan's section numbers are written with dashes (`sec-1-2`), since a dot starts the next
+segment; its boxes (`actions`, `cases`), the introduction and the map are bare words.
 
 `parse_citation` reads what people and models write ("Art. 5(1)(f)", "Art 5.1.f",
 "Annex III(4)(a)", "Rec. (44)", "AI Act Art. 5"); `find_citations` finds every citation in
@@ -48,7 +55,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("gl-5052", "Guidelines C(2025) 5052", (r"(?:Guidelines\s+)?C\(2025\)\s*5052", r"gl-5052")),
     Instrument("gl-5053", "Guidelines C(2025) 5053", (r"(?:Guidelines\s+)?C\(2025\)\s*5053", r"gl-5053")),
     Instrument(
-        "acp", "AI Continent Action Plan", (r"(?:AI\s+Continent\s+)?Action\s+Plan", r"COM\(2025\)\s*165")
+        "ap",
+        "AI Continent Action Plan",
+        (r"(?:the\s+)?(?:AI\s+Continent\s+)?Action\s+Plan(?:\s*,?\s*COM\(2025\)\s*165)?", r"COM\(2025\)\s*165"),
     ),
     Instrument(
         "",
@@ -99,6 +108,9 @@ def split_anchor(anchor: str) -> tuple[str, list[tuple[str, str]]]:
         prefix = pieces.pop(0)
     segments: list[tuple[str, str]] = []
     for piece in pieces:
+        if piece in _BARE_SEGMENTS:
+            segments.append((piece, ""))
+            continue
         if "-" not in piece:
             if not segments:
                 raise CitationError(f"not an anchor: {anchor!r}")
@@ -115,11 +127,15 @@ def split_anchor(anchor: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def join_anchor(prefix: str, segments: Iterable[tuple[str, str]]) -> str:
-    body = ".".join(f"{kind}-{value}" for kind, value in segments)
+    body = ".".join(f"{kind}-{value}" if value else kind for kind, value in segments)
     return f"{prefix}.{body}" if prefix else body
 
 
-_SEGMENT_KINDS = {"art", "par", "sub", "pt", "rct", "anx", "sec"}
+_SEGMENT_KINDS = {"art", "par", "sub", "pt", "rct", "anx", "sec", "item", "case"}
+# Segments without a value: the plan's introduction, its boxes of key actions and of
+# EDIH cases, and the map of AI Factories.
+_BARE_SEGMENTS = {"intro": "introduction", "actions": "Key Commission actions", "cases": "EDIH cases",
+                  "map": "map of the AI Factories"}  # fmt: skip
 
 
 def label_for(anchor: str) -> str:
@@ -135,15 +151,36 @@ def _label_body(segments: list[tuple[str, str]], anchor: str) -> str:
     rest = segments[1:]
     if head_kind == "rct":
         return f"Recital {head_value}"
-    if head_kind == "par":  # guidelines paragraphs stand on their own
-        return f"paragraph {head_value}"
-    if head_kind == "sec":
-        return f"section {head_value}"
+    if head_kind in {"par", "sec", "intro"}:  # guidelines and communications
+        return _document_label(segments)
     if head_kind == "art":
         return _article_label(head_value, rest)
     if head_kind == "anx":
         return _annex_label(head_value, rest)
     raise CitationError(f"not an anchor: {anchor!r}")
+
+
+def _document_label(segments: list[tuple[str, str]]) -> str:
+    """A guidelines' or a communication's unit: "section 1.2, Key Commission actions, item 2"."""
+    parts: list[str] = []
+    items = 0
+    for kind, value in segments:
+        if kind in _BARE_SEGMENTS:
+            parts.append(_BARE_SEGMENTS[kind])
+        elif kind == "sec":
+            parts.append(f"section {value.replace('-', '.')}")
+        elif kind == "par":
+            parts.append(f"paragraph {value}")
+        elif kind == "case":
+            if parts and parts[-1] == _BARE_SEGMENTS["cases"]:
+                parts.pop()  # "EDIH case 2", not "EDIH cases, EDIH case 2"
+            parts.append(f"EDIH case {value}")
+        elif kind == "item":
+            parts.append(f"{'sub-item' if items else 'item'} {value}")
+            items += 1
+        else:
+            parts.append(f"{kind} {value}")
+    return ", ".join(parts)
 
 
 def _article_label(number: str, rest: list[tuple[str, str]]) -> str:
@@ -212,7 +249,8 @@ _RECITAL_RE = re.compile(rf"(?P<rct>{_RECITAL_WORD})\s*\(?\s*(?P<number>\d{{1,3}
 _PARAGRAPH_RE = re.compile(r"\b(?:paragraph|para\.?|§)\s*\(?(?P<number>\d{1,3})\)?", re.IGNORECASE)
 _SECTION_RE = re.compile(r"\bsection\s+(?P<number>[IVX]+(?:\.\d+)*|\d+(?:\.\d+)*)", re.IGNORECASE)
 _ANCHOR_RE = re.compile(
-    r"^(?:[a-z0-9-]+\.)?(?:art|rct|anx|par|sec)-[0-9A-Za-z]+(?:\.[a-z]+-[0-9A-Za-z]+|\.\d+)*$"
+    r"^(?:[a-z0-9-]+\.)?(?:(?:art|rct|anx|par|sec)-[0-9A-Za-z-]+|intro)"
+    r"(?:\.[a-z]+-[0-9A-Za-z-]+|\.(?:actions|cases|map)|\.\d+)*$"
 )
 
 
@@ -234,12 +272,46 @@ def parse_citation(text: str) -> str:
         if match is not None:
             anchor, _end = match
             return join_anchor(prefix, split_anchor(anchor)[1])
-    if prefix:
+    if prefix == "ap":
+        if (anchor := _plan_anchor(remainder)) is not None:
+            return anchor
+    elif prefix:
         for pattern, kind in ((_PARAGRAPH_RE, "par"), (_SECTION_RE, "sec")):
             found = pattern.search(remainder)
             if found:
                 return f"{prefix}.{kind}-{found['number']}"
     raise CitationError(f"not a citation of a provision: {text!r}")
+
+
+_PLAN_PIECES = (
+    (re.compile(r"^introduction$", re.I), lambda m: ("intro", "")),
+    (re.compile(r"^section\s+(\d(?:\.\d)?)\.?$", re.I), lambda m: ("sec", m[1].replace(".", "-"))),
+    (re.compile(r"^(?:paragraph|para\.?)\s*(\d{1,2})$", re.I), lambda m: ("par", m[1])),
+    (re.compile(r"^key\s+(?:commission|actions)\b.*$", re.I), lambda m: ("actions", "")),
+    (re.compile(r"^EDIH\s+cases$", re.I), lambda m: ("cases", "")),
+    (re.compile(r"^EDIH\s+case\s+(\d)$", re.I), lambda m: ("case", m[1])),
+    (re.compile(r"^(?:sub-)?item\s+(\d{1,2})$", re.I), lambda m: ("item", m[1])),
+    (re.compile(r"^map\b.*$", re.I), lambda m: ("map", "")),
+)
+
+
+def _plan_anchor(text: str) -> str | None:
+    """The AI Continent Action Plan as its labels cite it: "section 1.2, Key Commission
+    actions, item 2"; a page given after it ("p. 9") is left aside."""
+    segments: list[tuple[str, str]] = []
+    for piece in (p.strip() for p in re.split(r",|\(p\.\s*\d+\)", text) if p.strip()):
+        if re.match(r"^(?:p|pp|page)\.?\s*\d+", piece, re.I):
+            continue
+        for pattern, segment in _PLAN_PIECES:
+            if found := pattern.match(piece):
+                kind, value = segment(found)
+                if kind == "case" and segments[-1:] != [("cases", "")]:
+                    segments.append(("cases", ""))
+                segments.append((kind, value))
+                break
+        else:
+            return None
+    return join_anchor("ap", segments) if segments else None
 
 
 def _split_instrument(text: str) -> tuple[str, str]:

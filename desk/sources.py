@@ -31,6 +31,9 @@ class SourceFile(BaseModel):
     )
     sha256: str = Field(description="The pinned hash; empty when not pinned yet.")
     also_sha256: list[str] = Field(default_factory=list)
+    holds: str = Field(
+        default="", description="What a secondary file adds to the text, e.g. `ai-factories`."
+    )
 
     def accepts_hash(self, digest: str) -> bool:
         return digest in {self.sha256, *self.also_sha256}
@@ -49,7 +52,16 @@ class Source(BaseModel):
     prefix: str = Field(default="", description="Anchor prefix; empty for the AI Act itself.")
     optional: bool = False
     note: str = ""
-    files: list[SourceFile]
+    files: list[SourceFile] = Field(description="The official files, downloaded where no copy is at hand.")
+    local_copy: list[SourceFile] = Field(
+        default_factory=list,
+        description="A faithful copy of the text kept in the local folder, read in place of `files` "
+        "when the folder holds all of it; it is never downloaded.",
+    )
+    secondary: list[SourceFile] = Field(
+        default_factory=list,
+        description="Further copies from the local folder, verified when present and never required.",
+    )
 
 
 class Manifest(BaseModel):

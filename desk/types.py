@@ -33,7 +33,10 @@ class ProvisionKind(StrEnum):
     POINT = "point"
     RECITAL = "recital"
     ANNEX = "annex"
-    SECTION = "section"  # an annex section or a guidelines section
+    SECTION = "section"  # an annex section, a guidelines or communication section, its heading
+    ITEM = "item"  # a communication's list item (a key action, a bullet)
+    BOX = "box"  # a communication's box: its key actions, its case studies
+    FIGURE = "figure"  # what is read from a figure (the plan's map of AI Factories)
 
 
 class Amendment(StrEnum):
@@ -98,6 +101,7 @@ class Passage(BaseModel):
     text: str = Field(description="The provision's own words, as shown to a reader.")
     amended_by: str | None = None
     part: int = Field(default=0, description="Position when a long provision is split.")
+    page: int | None = Field(default=None, description="Page in a PDF source, where known.")
     score: float | None = None
 
     @property
@@ -172,6 +176,7 @@ class Citation(BaseModel):
     authority: Authority
     version: str
     amended_by: str | None = None
+    page: int | None = Field(default=None, description="Page of the PDF source, where known.")
     references: tuple[Link, ...] = Field(default=(), description="Provisions the cited passage refers to.")
     definitions: tuple[Link, ...] = Field(
         default=(), description="Article 3 definitions of the terms the cited passage uses."

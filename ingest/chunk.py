@@ -158,4 +158,5 @@ def _passage(provision: Provision, text: str, part: int) -> Passage:
         text=text,
         amended_by=provision.amended_by,
         part=part,
+        page=provision.page,
     )

@@ -6,6 +6,11 @@ Each file of a source is taken from the first place that has it:
 2. the download cache (`cache_dir / name`), when its hash is still accepted;
 3. its official URL, downloaded into the cache (and, for a zip package, its one member).
 
+A source whose official file cannot be had here may name a `local_copy` of its text (the
+AI Continent Action Plan: extractions of the official PDF): when the local folder holds
+it, it is read in place of the official files. Its `secondary` files are taken from the
+local folder when there, verified, and otherwise left out.
+
 Every file is hashed before it is used. A download is written to a temporary file beside
 its target and renamed into place only once verified, so the cache never holds a partial
 or wrong file. A file whose hash is not pinned yet is accepted with a warning that gives
@@ -63,7 +68,8 @@ class FetchedFile:
 @dataclass(frozen=True)
 class FetchedSource:
     source: Source
-    files: list[FetchedFile]
+    files: list[FetchedFile]  # the text: the official files, or the local copy
+    secondary: list[FetchedFile] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -122,9 +128,18 @@ def fetch_source(
     timeout: float = 60.0,
 ) -> FetchedSource:
     """Every file of one source, verified; raises SourceUnavailable for a missing optional one."""
+    secondary = [
+        _verified(spec, local_dir / _relative_name(spec), "local")
+        for spec in source.secondary
+        if local_dir is not None and (local_dir / _relative_name(spec)).is_file()
+    ]
+    copy = source.local_copy
+    if copy and local_dir is not None and all((local_dir / _relative_name(spec)).is_file() for spec in copy):
+        files = [_verified(spec, local_dir / _relative_name(spec), "local") for spec in copy]
+        return FetchedSource(source=source, files=files, secondary=secondary)
     with _client_or_new(client, timeout) as http:
         files = [_fetch_file(source, spec, cache_dir, local_dir, http, timeout) for spec in source.files]
-    return FetchedSource(source=source, files=files)
+    return FetchedSource(source=source, files=files, secondary=secondary)
 
 
 def _fetch_file(

@@ -94,7 +94,7 @@ def index_name(settings: Settings, fetched: list[FetchedSource]) -> str:
         "model": [settings.embedding.model, settings.embedding.max_tokens],
         "adapt": RECIPE if settings.embedding.adapt else None,
         "vectors": COLLECTION_METADATA,
-        "sources": {f.source.id: [file.sha256 for file in f.files] for f in fetched},
+        "sources": {f.source.id: [file.sha256 for file in [*f.files, *f.secondary]] for f in fetched},
     }
     digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
     return digest[:16]
@@ -199,7 +199,8 @@ def ingest(
 def _parse_all(fetched: list[FetchedSource], progress: Progress) -> dict[str, list[Provision]]:
     parsed: dict[str, list[Provision]] = {}
     for item in fetched:
-        parsed[item.source.id] = parse_source(item.source, [f.path for f in item.files])
+        secondary = {f.spec.holds: f.path for f in item.secondary if f.spec.holds}
+        parsed[item.source.id] = parse_source(item.source, [f.path for f in item.files], secondary)
         progress.advance()
     # References resolve to the law in force, and to recitals (which only the OJ text has).
     in_force = {

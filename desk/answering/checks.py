@@ -117,4 +117,5 @@ def citation_for(number: int, passage: Passage, quote: str | None = None) -> Cit
         authority=passage.authority,
         version=passage.version,
         amended_by=passage.amended_by,
+        page=passage.page,
     )

@@ -125,6 +125,7 @@ class ReviewedAnswers:
                         authority=passage.authority,
                         version=passage.version,
                         amended_by=passage.amended_by,
+                        page=passage.page,
                     )
                 )
             )

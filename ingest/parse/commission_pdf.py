@@ -53,6 +53,7 @@ from typing import NamedTuple
 from pypdf import PdfReader
 
 from desk.types import Authority, Provision, ProvisionKind, Reference
+from ingest.parse.communication import Unit, UnitKind
 from ingest.parse.text import clean_heading, normalise_space
 
 
@@ -83,6 +84,81 @@ def parse_commission_pdf(
         raise PdfParseError(f"{path}: no numbered sections or paragraphs found")
     document = _Document(source_id, prefix, title, version, authority, url, _vocabulary(lines))
     return list(document.provisions(root))
+
+
+def communication_units(path: Path) -> list[Unit]:
+    """A communication's headings, paragraphs, list items and box titles, in reading order,
+    for `ingest.parse.communication` to make provisions of: the same units the plan's units
+    file holds, read here from the official PDF.
+
+    The introduction is the text before the first numbered heading, after the cover page. A
+    line opening with a bullet starts a list item, nested when its bullet is "o" or it
+    stands further right than the list's first bullet; a bold line ending in ":" titles the
+    box of items below it, and any other bold line titles a case study, whose paragraphs
+    follow it until the next heading.
+    """
+    path = Path(path)
+    lines = _body_lines(_read_pages(path))
+    root = _OutlineReader(lines).read()
+    if not root.children:
+        raise PdfParseError(f"{path}: no numbered sections found")
+    vocabulary = _vocabulary(lines)
+    cover = lines[0].page if lines else 1
+    return list(_units(root, vocabulary, cover))
+
+
+_BULLET = re.compile(r"^([•\-–o▪◦·\uf0b7\uf0a7\uf0d8])\s+")
+_NESTED_BULLETS = {"o", "◦"}
+
+
+def _units(section: _Section, vocabulary: frozenset[str], cover: int) -> Iterator[Unit]:
+    if section.number:
+        heading = _SECTION_NUMBER.sub("", section.heading, count=1)
+        yield Unit(UnitKind.HEADING, heading, section.page, number=".".join(section.number))
+    loose = [line for line in section.loose if section.number or line.page != cover]
+    box: str | None = None
+    in_cases = False
+    first_bullet_x: float | None = None
+    for block in _unit_blocks(loose):
+        text = _join_lines([line.text for line in block], vocabulary)
+        page = block[0].page
+        if all(line.bold for line in block):
+            if text.endswith(":"):
+                box, in_cases = text, False
+            else:
+                box, in_cases = None, True
+                yield Unit(UnitKind.CASE, text, page)
+            continue
+        bullet = _BULLET.match(text)
+        if bullet is None:
+            if not in_cases:
+                box = None  # a paragraph after the items closes their box
+            first_bullet_x = None
+            yield Unit(UnitKind.PARAGRAPH, text, page)
+            continue
+        first_bullet_x = block[0].x if first_bullet_x is None else first_bullet_x
+        nested = bullet[1] in _NESTED_BULLETS or block[0].x > first_bullet_x + 2
+        yield Unit(UnitKind.ITEM, text[bullet.end() :], page, box=box, depth=int(nested))
+    for child in section.children:
+        yield from _units(child, vocabulary, cover)
+
+
+def _unit_blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """Blocks as `_blocks` makes them; a bullet, or a change between bold and plain text,
+    starts a new one even at ordinary line spacing."""
+    blocks: list[list[_Line]] = []
+    for line in lines:
+        above = blocks[-1][-1] if blocks else None
+        if (
+            above is None
+            or _starts_block(above, line)
+            or _BULLET.match(line.text)
+            or above.bold != line.bold
+        ):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------

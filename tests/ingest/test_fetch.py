@@ -306,6 +306,61 @@ def test_optional_source_alone_raises_source_unavailable(server: Server, tmp_pat
         fetch_source(manifest.sources[0], cache_dir=tmp_path, local_dir=None)
 
 
+UNITS = b'{"sections": []}'
+FACTORIES = b'{"ai_factories": []}'
+
+
+def _plan_with_copy(server: Server) -> dict:
+    """A source whose official PDF is downloadable, with a local copy of its text and a
+    secondary file, as the AI Continent Action Plan is listed."""
+    plan = source_entry(
+        "plan", [{"name": "plan.pdf", "url": f"{server.base_url}/plan.pdf", "sha256": ""}], optional=True
+    )
+    return plan | {
+        "local_copy": [{"name": "plan.units.json", "url": "https://example.invalid/units", "sha256": sha(UNITS)}],
+        "secondary": [
+            {"name": "plan.structured.json", "url": "https://example.invalid/s", "sha256": sha(FACTORIES),
+             "holds": "ai-factories"},
+        ],
+    }  # fmt: skip
+
+
+def test_a_local_copy_is_read_in_place_of_the_official_file(server: Server, tmp_path: Path) -> None:
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "plan.units.json").write_bytes(UNITS)
+    (local / "plan.structured.json").write_bytes(FACTORIES)
+    server.routes["/plan.pdf"] = b"%PDF-1.7 the official file"
+
+    (result,) = fetch_all(make_manifest(_plan_with_copy(server)), cache_dir=tmp_path / "cache", local_dir=local)
+
+    assert [(f.spec.name, f.origin) for f in result.files] == [("plan.units.json", "local")]
+    assert [(f.spec.holds, f.origin) for f in result.secondary] == [("ai-factories", "local")]
+    assert server.requests == []  # the official file is not downloaded when a copy is at hand
+    assert files_under(tmp_path / "cache") == []
+
+
+def test_without_the_local_copy_the_official_file_is_downloaded(server: Server, tmp_path: Path) -> None:
+    server.routes["/plan.pdf"] = b"%PDF-1.7 the official file"
+
+    (result,) = fetch_all(make_manifest(_plan_with_copy(server)), cache_dir=tmp_path / "cache", local_dir=tmp_path)
+
+    assert [(f.spec.name, f.origin) for f in result.files] == [("plan.pdf", "download")]
+    assert result.secondary == []  # never required
+    (warning,) = result.warnings
+    assert "sha256 not pinned" in warning and "record it" in warning
+
+
+def test_a_secondary_file_that_does_not_verify_is_refused(server: Server, tmp_path: Path) -> None:
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "plan.units.json").write_bytes(UNITS)
+    (local / "plan.structured.json").write_bytes(b'{"ai_factories": ["tampered"]}')
+
+    with pytest.raises(ChecksumMismatch, match="plan.structured.json"):
+        fetch_all(make_manifest(_plan_with_copy(server)), cache_dir=tmp_path / "cache", local_dir=local)
+
+
 def test_unpinned_hash_is_accepted_with_a_warning(server: Server, tmp_path: Path) -> None:
     manifest = make_manifest(source_entry("act", [act_file(server, sha256="")]))
 
@@ -357,16 +412,16 @@ def test_real_manifest_verifies_against_shared_corpus(tmp_path: Path) -> None:
             on_skip=lambda source, reason: skipped.__setitem__(source.id, reason),
         )
 
-    required = [s.id for s in manifest.sources if not s.optional]
-    assert [r.source.id for r in results] == required
+    assert [r.source.id for r in results] == [s.id for s in manifest.sources]
     for result in results:
-        for fetched in result.files:
+        for fetched in [*result.files, *result.secondary]:
             assert fetched.origin == "local", fetched.spec.name
             assert fetched.spec.accepts_hash(fetched.sha256), fetched.spec.name
             assert fetched.warnings == []
-    assert set(skipped) == {"acp"}
-    assert "AI Continent Action Plan" in skipped["acp"]
-    assert str(SHARED_CORPUS) in skipped["acp"]
-    assert manifest.get("acp").files[0].url in skipped["acp"]
-    assert attempted == [manifest.get("acp").files[0].url]
+    # The plan is read from the local copy of its text: its official PDF is never asked for.
+    plan = next(r for r in results if r.source.id == "ap")
+    assert [f.spec.name for f in plan.files] == ["ai-continent-action-plan-com-2025-165.en.units.json"]
+    assert [f.spec.holds for f in plan.secondary] == ["ai-factories", ""]
+    assert skipped == {}
+    assert attempted == []
     assert files_under(tmp_path) == []
