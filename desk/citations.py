@@ -57,7 +57,10 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
         "ap",
         "AI Continent Action Plan",
-        (r"(?:the\s+)?(?:AI\s+Continent\s+)?Action\s+Plan(?:\s*,?\s*COM\(2025\)\s*165)?", r"COM\(2025\)\s*165"),
+        (
+            r"(?:the\s+)?(?:AI\s+Continent\s+)?Action\s+Plan(?:\s*,?\s*COM\(2025\)\s*165)?",
+            r"COM\(2025\)\s*165",
+        ),
     ),
     Instrument(
         "",

@@ -31,9 +31,7 @@ class SourceFile(BaseModel):
     )
     sha256: str = Field(description="The pinned hash; empty when not pinned yet.")
     also_sha256: list[str] = Field(default_factory=list)
-    holds: str = Field(
-        default="", description="What a secondary file adds to the text, e.g. `ai-factories`."
-    )
+    holds: str = Field(default="", description="What a secondary file adds to the text, e.g. `ai-factories`.")
 
     def accepts_hash(self, digest: str) -> bool:
         return digest in {self.sha256, *self.also_sha256}

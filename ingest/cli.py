@@ -183,7 +183,8 @@ def corpus_stats(as_json: bool = typer.Option(False, "--json", help="One object 
         entry = {"recitals": kinds.get("recital", 0), "articles": kinds.get("article", 0),
                  "annexes": kinds.get("annex", 0), "paragraphs": kinds.get("paragraph", 0),
                  "points": kinds.get("point", 0), "sections": kinds.get("section", 0),
-                 "items": kinds.get("item", 0), "boxes": kinds.get("box", 0), "figures": kinds.get("figure", 0)}  # fmt: skip
+                 "items": kinds.get("item", 0), "boxes": kinds.get("box", 0),
+                 "figures": kinds.get("figure", 0)}  # fmt: skip
         if entry["items"]:  # a communication: its printed units are its headings, paragraphs and items
             entry["units"] = entry["sections"] + entry["paragraphs"] + entry["items"]
         stats[source_id] = {k: v for k, v in entry.items() if v} | {
@@ -194,7 +195,17 @@ def corpus_stats(as_json: bool = typer.Option(False, "--json", help="One object 
         console.print_json(json.dumps(stats))
         return
     table = Table(title=f"Index {name} (law as of {manifest.corpus_version})")
-    columns = ["recitals", "articles", "annexes", "paragraphs", "points", "sections", "items", "boxes", "passages"]
+    columns = [
+        "recitals",
+        "articles",
+        "annexes",
+        "paragraphs",
+        "points",
+        "sections",
+        "items",
+        "boxes",
+        "passages",
+    ]
     table.add_column("source")
     for column in columns:
         table.add_column(column, justify="right")

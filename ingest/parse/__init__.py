@@ -10,14 +10,16 @@ from ingest.parse.formex import FormexError, formex_documents, parse_formex
 from ingest.parse.structure import ActContext
 
 # Bump when a parser, the reference linking or the chunker changes its output: it renames the index.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 class ParseError(ValueError):
     """A source file that its parser cannot read; the message names the file."""
 
 
-def parse_source(source: Source, paths: list[Path], secondary: dict[str, Path] | None = None) -> list[Provision]:
+def parse_source(
+    source: Source, paths: list[Path], secondary: dict[str, Path] | None = None
+) -> list[Provision]:
     """The provisions of one source, read from its verified files; `secondary` are further
     verified files by what they hold (`ai-factories`)."""
     context = ActContext(source.id, source.version, source.authority, source.url, source.prefix)
@@ -58,7 +60,9 @@ def _communication(source: Source, path: Path, secondary: dict[str, Path]) -> li
 
         units = communication_units(path)
     pdf = next((f.url for f in source.files if f.name.endswith(".pdf")), source.url)
-    document = Document(source.id, source.prefix, source.label or source.title, source.version, source.authority, pdf)
+    document = Document(
+        source.id, source.prefix, source.label or source.title, source.version, source.authority, pdf
+    )
     provisions = communication_provisions(units, document)
     if (factories := secondary.get("ai-factories")) is not None:
         sections = {p.anchor: p for p in provisions}

@@ -149,12 +149,7 @@ def _unit_blocks(lines: list[_Line]) -> list[list[_Line]]:
     blocks: list[list[_Line]] = []
     for line in lines:
         above = blocks[-1][-1] if blocks else None
-        if (
-            above is None
-            or _starts_block(above, line)
-            or _BULLET.match(line.text)
-            or above.bold != line.bold
-        ):
+        if above is None or _starts_block(above, line) or _BULLET.match(line.text) or above.bold != line.bold:
             blocks.append([line])
         else:
             blocks[-1].append(line)

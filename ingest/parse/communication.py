@@ -166,10 +166,10 @@ class _TreeBuilder:
         self.paragraphs += 1
         self.last_paragraph = f"{self.section}.par-{self.paragraphs}"
         self.last_paragraph_text, self.items = unit.text, 0
+        parent = self._section_parent()
         return self._provision(
-            self.last_paragraph, ProvisionKind.PARAGRAPH, self._section_parent(), self.heading_path, unit.text,
-            unit.page,
-        )  # fmt: skip
+            self.last_paragraph, ProvisionKind.PARAGRAPH, parent, self.heading_path, unit.text, unit.page
+        )
 
     def _list_item(self, unit: Unit) -> Provision:
         """A bullet of the body text: it hangs off the paragraph that leads into it."""
@@ -206,7 +206,11 @@ class _TreeBuilder:
             self._open_box("cases", "Examples of European Digital Innovation Hubs at work", unit.page)
         assert self.box is not None
         self.cases += 1
-        self.case, self.case_title, self.case_paragraphs = f"{self.box.anchor}.case-{self.cases}", unit.text, 0
+        self.case, self.case_title, self.case_paragraphs = (
+            f"{self.box.anchor}.case-{self.cases}",
+            unit.text,
+            0,
+        )
         self.box.lines.append(f"- {unit.text}")
         path = (*self.box.heading_path, self.box.title)
         yield self._provision(self.case, ProvisionKind.SECTION, self.box.anchor, path, unit.text, unit.page)
@@ -219,7 +223,9 @@ class _TreeBuilder:
         return self._provision(anchor, ProvisionKind.PARAGRAPH, self.case, path, unit.text, unit.page)
 
     def _open_box(self, kind: str, title: str, page: int) -> None:
-        self.box = _Box(f"{self.section}.{kind}", title, self.heading_path, page, self._section_parent() or "")
+        self.box = _Box(
+            f"{self.section}.{kind}", title, self.heading_path, page, self._section_parent() or ""
+        )
         self.items, self.last_item, self.cases, self.case = 0, None, 0, None
 
     def _close_box(self) -> Iterator[Provision]:
@@ -228,7 +234,9 @@ class _TreeBuilder:
         box, self.box, self.case = self.box, None, None
         if box is not None:
             text = "\n".join([f"{box.title}:", *box.lines])
-            yield self._provision(box.anchor, ProvisionKind.BOX, box.parent or None, box.heading_path, text, box.page)
+            yield self._provision(
+                box.anchor, ProvisionKind.BOX, box.parent or None, box.heading_path, text, box.page
+            )
 
     def _section_parent(self) -> str | None:
         return None if self.section == "intro" else self.section
@@ -274,8 +282,8 @@ def map_provision(structured: Path, section: Provision) -> Provision:
     anchor = f"{section.anchor}.map"
     return section.model_copy(
         update={
-            "anchor": anchor, "label": label_for(anchor), "kind": ProvisionKind.FIGURE, "parent": section.anchor,
-            "heading_path": (*section.heading_path, section.text), "text": text, "page": MAP_PAGE,
+            "anchor": anchor, "label": label_for(anchor), "kind": ProvisionKind.FIGURE,
+            "parent": section.anchor, "heading_path": (*section.heading_path, section.text), "text": text, "page": MAP_PAGE,
             "deep_link": f"{section.deep_link.split('#')[0]}#page={MAP_PAGE}", "references": (),
         }
     )  # fmt: skip

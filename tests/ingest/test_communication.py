@@ -90,14 +90,18 @@ def test_anchors_labels_and_pages(plan: dict[str, Provision]) -> None:
     introduction = plan["ap.intro.par-1"]
     assert introduction.label == "AI Continent Action Plan, introduction, paragraph 1"
     assert (introduction.page, introduction.parent) == (2, None)
-    assert plan["ap.intro.par-13"].text.endswith("in line with the political priorities of the Competitiveness Compass.")
+    assert plan["ap.intro.par-13"].text.endswith(
+        "in line with the political priorities of the Competitiveness Compass."
+    )
 
     vision = plan["ap.sec-1-2.par-8"]
     assert vision.text == "In line with this vision:"
     bullet = plan["ap.sec-1-2.par-8.item-2"]
     assert bullet.parent == "ap.sec-1-2.par-8"
     assert "published in Q4 2025" in bullet.text
-    assert bullet.label == "AI Continent Action Plan, section 1.2, paragraph 8, item 1".replace("item 1", "item 2")
+    assert bullet.label == "AI Continent Action Plan, section 1.2, paragraph 8, item 1".replace(
+        "item 1", "item 2"
+    )
 
 
 def test_key_actions_with_their_dates(plan: dict[str, Provision]) -> None:
@@ -117,7 +121,9 @@ def test_key_actions_with_their_dates(plan: dict[str, Provision]) -> None:
     assert sub_item.text == "a pilot AI apprenticeship programme with industry;"
     assert sub_item.parent == "ap.sec-4-2.actions.item-2"
     assert sub_item.heading_path[-1] == academy.text  # the lead-in gives the sub-item its sense
-    assert sub_item.label == "AI Continent Action Plan, section 4.2, Key Commission actions, item 2, sub-item 3"
+    assert (
+        sub_item.label == "AI Continent Action Plan, section 4.2, Key Commission actions, item 2, sub-item 3"
+    )
     assert plan["ap.sec-4-2.actions.item-3"].text.startswith("Organise Advanced Digital Skills Competitions")
 
     box = plan["ap.sec-5.actions"]
@@ -175,7 +181,12 @@ _UNITS = [
     ("list_item", "a call is launched today;", 2, {"number": "-"}),
     ("list_item", "an official call follows in Q4 2025.", 2, {"number": "-"}),
     ("list_item", "Set up AI Factories (Q2 2025);", 2, {"category": "Box", "box": "Key Commission actions:"}),
-    ("list_item", "Launch the Academy (Q2 2025), including:", 2, {"category": "Box", "box": "Key Commission actions:"}),
+    (
+        "list_item",
+        "Launch the Academy (Q2 2025), including:",
+        2,
+        {"category": "Box", "box": "Key Commission actions:"},
+    ),
     ("list_item", "fellowships;", 2, {"category": "Box", "box": "Key Commission actions:", "number": "o"}),
     ("heading", "Data and cases", 3, {"number": "2.", "level": 1}),
     ("paragraph", "The following examples show hubs at work:", 3, {}),
@@ -259,7 +270,13 @@ def test_a_broken_units_file_is_refused_with_its_name(tmp_path: Path) -> None:
         units_from_json(broken)
     orphan = tmp_path / "orphan.json"
     orphan.write_text(
-        json.dumps({"sections": [{"type": "list_item", "page": 2, "text": "an item", "category": "Body", "path": []}]}),
+        json.dumps(
+            {
+                "sections": [
+                    {"type": "list_item", "page": 2, "text": "an item", "category": "Body", "path": []}
+                ]
+            }
+        ),
         encoding="utf-8",
     )
     with pytest.raises(UnitsError, match="before any paragraph"):
