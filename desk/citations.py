@@ -417,10 +417,12 @@ def find_citations(text: str) -> list[FoundCitation]:
 
 _OTHER_ACT_RE = re.compile(
     r"\s*,?\s*(?:of|to|in)\s+(?:that\s+|the\s+)?(?:Regulation|Directive|Decision|Implementing|Delegated"
-    r"|TFEU|Treaty|Charter|Council|Protocol|Convention)(?!\s+\(EU\)\s+2024/1689)"
+    r"|TFEU|Treaty|Charter|Council|Protocol|Convention|Communication|(?:AI\s+Continent\s+)?Action\s+Plan)"
+    r"(?!\s+\(EU\)\s+2024/1689)"
 )
 
 
+_PLAN_BEFORE_RE = re.compile(r"\b(?:action\s+)?plan(?:'s|’s)?\s+$", re.IGNORECASE)
 _OMNIBUS_NAMES = "|".join(_BY_PREFIX["omnibus"].names)
 # The amending act named right before ("Regulation (EU) 2026/1744, Recital 32"; by its
 # number only: "after the Omnibus, Article 10(5) ..." is about the AI Act's Article 10) or
@@ -442,6 +444,8 @@ def _citation_at(text: str, start: int) -> FoundCitation | None:
             )
             if not amending and _OTHER_ACT_RE.match(rest, length):
                 return None  # "Article 6 of Regulation (EU) 2019/1020" is another act's
+            if _PLAN_BEFORE_RE.search(text[max(0, start - 40) : start]):
+                return None  # "the action plan's Annex I" is the plan's
             anchor = _with_reversed_point(text, start, anchor)
             if amending:
                 anchor = f"omnibus.{anchor}"

@@ -28,12 +28,20 @@ import numpy as np
 from desk.citations import ancestors, find_named, resolve, top_unit
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
-from desk.index.lexical import tokens
+from desk.index.lexical import LAW, PLAN, tokens
 from desk.links import defined_terms, law_explained
 from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
-from desk.understanding import ALREADY_PLACED, GPAI, annex_iii_area, asks_classification, asks_when
+from desk.understanding import (
+    ALREADY_PLACED,
+    GPAI,
+    annex_iii_area,
+    asks_about_eu_action,
+    asks_about_the_plan,
+    asks_classification,
+    asks_when,
+)
 
 # Reciprocal rank fusion's constant: 60 in Cormack et al. (2009); 10 here gives the top ranks of
 # each ranking more weight, which suited legal questions on the development set (recall@5
@@ -56,7 +64,15 @@ _SOURCE_PRIOR = {
     "gl-5052": 0.7,
     "gl-5053": 0.7,
     "omnibus": 0.75,
+    "ap": 0.6,
 }
+# The AI Continent Action Plan is policy: behind the law, unless the question is about it, or
+# about what the EU does (where its best passages stand after the law's best).
+_PLAN_PRIOR_WHEN_ASKED = 1.1
+_PLAN_FIRST = 3  # of a question on the plan, the plan's passages put first
+_PLAN_SOURCE = "ap:"  # the ids of the plan's passages start so
+_LAW_BEFORE_PLAN, _PLAN_BESIDE_LAW = 3, 2  # of a question on what the EU does
+_NAMES_THE_ACT = re.compile(r"\bAI Act\b(?!\s+Service Desk)", re.I)
 # Words that ask what a term means; the term follows them ("what is a deployer?", "does it
 # count as an importer?"), so "what are the obligations of deployers" asks no definition.
 _ASKS_MEANING = (
@@ -83,8 +99,38 @@ _NAMED_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
 
 
 def _unit(anchor: str) -> str:
-    """The article, annex or recital an anchor belongs to; for guidelines, the document."""
-    return anchor.split(".")[0] if anchor.startswith("gl-") else top_unit(anchor)
+    """The article, annex or recital an anchor belongs to; for guidelines, the document; for
+    the AI Continent Action Plan, the paragraph with its bullets, or the box of key actions
+    (a section of the plan runs to ten paragraphs on as many subjects)."""
+    if anchor.startswith("gl-"):
+        return anchor.split(".")[0]
+    if anchor.startswith("ap."):
+        return ".".join(anchor.split(".")[:3])
+    return top_unit(anchor)
+
+
+_PLANS_NAME = re.compile(
+    r"\b(?:the\s+)?(?:AI\s+Continent\s+)?Action\s+Plan(?:'s|’s)?\b|\bAI\s+Continent\b", re.I
+)
+
+
+def _without_the_plans_name(query: str) -> str:
+    """A question on the plan, for BM25 without the plan's name: every passage of the plan is
+    the plan's, and the few that repeat its name ("the AI Continent Action Plan aims …") would
+    win on those words alone."""
+    return _PLANS_NAME.sub(" ", query) if asks_about_the_plan(query) else query
+
+
+def _placed(ordered: list[str], moved: list[str], at: int, scores: dict[str, float]) -> list[str]:
+    """`ordered` with `moved` put at position `at`, in the order given; `scores` rewritten so
+    that they still fall along the new order (callers read both)."""
+    rest = [pid for pid in ordered if pid not in set(moved)]
+    placed = rest[:at] + moved + rest[at:]
+    for position in range(len(placed) - 2, -1, -1):  # from the end: each above the next
+        below = scores[placed[position + 1]]
+        if scores[placed[position]] <= below:
+            scores[placed[position]] = below * 1.0001 + 1e-12
+    return placed
 
 
 def _rrf(*rankings: list[str]) -> dict[str, float]:
@@ -137,10 +183,11 @@ class HybridRetriever:
         self._known = index.anchors()
         self.definitions = defined_terms(index)
         self.timeline = Timeline.from_index(index)
-        self._documents = len(index.passages)
-        self._document_frequency = Counter(
-            t for words in tokens([p.text for p in index.passages]) for t in set(words)
-        )
+        # Term weights for feedback are the law's, as its BM25 index's are (see GroupedLexicalIndex).
+        law = [p for p in index.passages if p.authority is not Authority.POLICY]
+        self._documents = len(law)
+        self._plan_passages = len(index.passages) - len(law)
+        self._document_frequency = Counter(t for words in tokens([p.text for p in law]) for t in set(words))
         # A defined term at word boundaries, plural too: "deployers", not "redeployer".
         self._term_patterns = [
             (re.compile(rf"(?<![\w-]){re.escape(term)}(s|es)?\b", re.I), anchor)
@@ -186,7 +233,11 @@ class HybridRetriever:
         ranked: dict[str, Passage] = {}
         wanted = [a for a in first if a in self._known]
         recognised = [a for a in self._intended_anchors(query) if a in self._known]
-        dated = self._dating(query, fused) if asks_when(f" {query.lower()} ") else []
+        # The plan dates its own actions; the Act's dates only where the question names the Act.
+        when = asks_when(f" {query.lower()} ") and (
+            not asks_about_the_plan(query) or _NAMES_THE_ACT.search(query)
+        )
+        dated = self._dating(query, fused) if when else []
         intended = [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
         for passage in (
             self._best_parts(query, wanted, fused) + intended + self._intended(query, recognised, fused)
@@ -397,12 +448,25 @@ class HybridRetriever:
 
     def _fused_uncached(self, query: str) -> tuple[list[tuple[str, float]], float]:
         """(passage id, fused score), best first, and the best cosine similarity."""
-        dense_hits = self.index.dense.search(self._embed_query(query), _CANDIDATES)
+        # The AI Continent Action Plan is searched only for questions on it or on what the EU
+        # does: elsewhere its passages would take the law's places among the candidates.
+        with_plan = asks_about_eu_action(query)
+        wanted = _CANDIDATES if with_plan else _CANDIDATES + self._plan_passages
+
+        def candidates(ids: list[str]) -> list[str]:
+            return (ids if with_plan else [pid for pid in ids if not pid.startswith(_PLAN_SOURCE)])[
+                :_CANDIDATES
+            ]
+
+        dense_hits = self.index.dense.search(self._embed_query(query), wanted)
+        dense_hits = [hit for hit in dense_hits if hit[0] in set(candidates([pid for pid, _ in dense_hits]))]
         # BM25 also searches the Act's words for the everyday ones ("chatbot"); the embedding
         # model is given the question as asked (adding them there measured worse).
-        lexical_query = f"{query} {in_the_acts_words(query)}"
+        lexical_query = f"{_without_the_plans_name(query)} {in_the_acts_words(query)}"
+        groups = (LAW, PLAN) if with_plan else (LAW,)
         lexical = [
-            self.index.passages[pos].id for pos, _ in self.index.lexical.search(lexical_query, _CANDIDATES)
+            self.index.passages[pos].id
+            for pos, _ in self.index.lexical.search(lexical_query, _CANDIDATES, groups)
         ]
         dense = [pid for pid, _ in dense_hits]
         scores = _rrf(dense, lexical)
@@ -411,13 +475,22 @@ class HybridRetriever:
         best_first = sorted(scores, key=scores.get, reverse=True)[:_FEEDBACK_PASSAGES]
         shared = self._shared_terms(lexical_query, [self.index.passage(pid).text for pid in best_first])
         if shared:
-            found = self.index.lexical.search(f"{lexical_query} {shared}", _CANDIDATES)
+            found = self.index.lexical.search(f"{lexical_query} {shared}", _CANDIDATES, groups)
             scores = _rrf(dense, [self.index.passages[pos].id for pos, _ in found])
         passages = {pid: self.index.passage(pid) for pid in scores}
+        prior = _SOURCE_PRIOR | ({"ap": _PLAN_PRIOR_WHEN_ASKED} if asks_about_the_plan(query) else {})
         for pid, passage in passages.items():
             if passage is not None:
-                scores[pid] *= _SOURCE_PRIOR.get(passage.source_id, 0.8)
+                scores[pid] *= prior.get(passage.source_id, 0.8)
         ordered = sorted((pid for pid in scores if passages[pid] is not None), key=scores.get, reverse=True)
+        plan = [pid for pid in ordered if passages[pid].authority is Authority.POLICY]
+        if asks_about_the_plan(query) and plan:
+            # The plan is what is asked about: its best passages lead, whatever the law shares.
+            ordered = _placed(ordered, plan[:_PLAN_FIRST], 0, scores)
+        elif asks_about_eu_action(query) and plan:
+            # What the EU does: the law first, then the plan's best passages beside it.
+            law = [pid for pid in ordered if pid not in set(plan)][:_LAW_BEFORE_PLAN]
+            ordered = _placed(ordered, [*law, *plan[:_PLAN_BESIDE_LAW]], 0, scores)
         # Read on the packaged model's scale, which the relevance floor is set on (SimilarityScale).
         nearest = max((similarity for _, similarity in dense_hits), default=None)
         best = 0.0 if nearest is None else self.embedder.scale.on_base_scale(nearest)

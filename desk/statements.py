@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 _LINE = re.compile(r"\n+")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(‘“])")
-_ITEM = re.compile(r"^\((?:[a-z]{1,2}|[ivx]+|\d{1,2})\)\s+|^\d{1,2}\.\s+")
+# A point of the law, or a bullet of a communication's box ("- Launch … (July 2025);").
+_ITEM = re.compile(r"^\((?:[a-z]{1,2}|[ivx]+|\d{1,2})\)\s+|^\d{1,2}\.\s+|^[-•]\s+")
 _TITLE = re.compile(r"^(?:Article|Annex|Chapter|Section)\s+[0-9A-Za-z]+\s+—\s+(?P<title>.+)$")
 ELISION = " … "
 

@@ -27,6 +27,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      "right to explanation of individual decision-making"),
     (r"\bfine[sd]?\b|\bpenalt\w+|\bsanction\w*", "penalties administrative fines"),
     (r"\b(start-?ups?|small (companies|company|firms?|businesses))\b", "SMEs, including start-ups"),
+    # The stemmer reads "simplifying" and "simplification" as two words.
+    (r"\bsimplif(y|ying|ies|ied)\b", "simplified simplification"),
     (r"(someone|somebody|representative|presence|contact) in the (eu|union)|no (eu |union )?establishment"
      r"|established (outside|in a third country)",
      "authorised representative established in the Union provider established in a third country"),

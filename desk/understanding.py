@@ -74,7 +74,9 @@ _DEFINITION_QUESTION = re.compile(
 _POLICY_QUESTION = re.compile(
     r"\baction plan\b|\bai continent\b|\b(ai )?giga ?factor(y|ies)\b|\bai factor(y|ies)\b|\binvestai\b"
     r"|\bcloud and ai development act\b|\bdata union strategy\b|\bdata labs?\b|\bapply ai strategy\b"
-    r"|\bai skills academy\b|\bedihs?\b|\bdigital innovation hubs?\b"
+    r"|\bai skills academy\b|\bedihs?\b|\bdigital innovation hubs?\b|\bgenai4eu\b|\beurohpc\b"
+    r"|\bai in science strategy\b|\bai research council\b|\bresource for ai science\b|\bgovtech\b"
+    r"|\bkey commission actions?\b|\bai act service desk\b|\bcom\(2025\) ?165\b"
 )
 # A system or model already on the market before the rules applied: Article 111 gives it time.
 ALREADY_PLACED = re.compile(
@@ -167,9 +169,12 @@ def read_question(
     lowered = f" {' '.join(question.lower().split())} "
     named, missing = _provisions_named(question, known)
     own = _own_words(question)
+    kinds = _kinds(lowered, named, own)
+    if Kind.POLICY not in kinds and _PLAN_ACRONYMS.search(question):
+        kinds = (*kinds, Kind.POLICY)
     return Reading(
         question=question,
-        kinds=_kinds(lowered, named, own),
+        kinds=kinds,
         named=tuple(named),
         missing=tuple(missing),
         regime=_regime_asked(question),
@@ -219,6 +224,30 @@ def _kinds(lowered: str, named: list[str], own: list[str]) -> tuple[Kind, ...]:
     asked = last_question(lowered)
     found = _kinds_in(lowered, named, own)
     return tuple(sorted(found, key=lambda kind: kind not in _kinds_in(asked, named, own)))
+
+
+# The plan's initiatives known by their acronyms, in capitals as the plan writes them.
+_PLAN_ACRONYMS = re.compile(r"\b(?:RAISE|EDIHs?|IPCEIs?|EIBG)\b")
+
+
+def asks_about_the_plan(question: str) -> bool:
+    """Whether a question names the AI Continent Action Plan or one of its initiatives."""
+    return bool(_POLICY_QUESTION.search(question.lower()) or _PLAN_ACRONYMS.search(question))
+
+
+# What the EU does, plans or offers: the law answers first, and the plan has its part.
+_EU_ACTION = re.compile(
+    r"\b(?:what|how) (?:does|will|is|can|do) (?:the )?(?:eu|european union|union|commission|member states)"
+    r"(?: and (?:the )?(?:eu|member states|commission))? (?:do|doing|plan|planning|offer|support|help|invest)"
+    r"|\b(?:support|help|funding|investment) (?:for|to) "
+    r"(?:smes|start-?ups|small (?:companies|firms|businesses))\b"
+)
+
+
+def asks_about_eu_action(question: str) -> bool:
+    """Whether a question asks what the EU does or offers ("What does the EU do to help SMEs
+    comply?"): a question for the law and for the AI Continent Action Plan after it."""
+    return asks_about_the_plan(question) or bool(_EU_ACTION.search(question.lower()))
 
 
 def last_question(lowered: str) -> str:

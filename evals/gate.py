@@ -4,7 +4,8 @@ The subset is every fourth case of `evals/datasets/dev.jsonl` plus every case th
 decline; the floors live in `evals/thresholds.toml`. A change that makes the desk worse on
 these cases fails the tests. The development scope set (`scope-dev.jsonl`: other subjects,
 other laws, provisions that do not exist) has floors of its own (`[scope]`); the blind scope
-set is never a gate, so that nothing is tuned to it.
+set is never a gate, so that nothing is tuned to it. The AI Continent Action Plan's
+development cases (`plan-dev.jsonl`) have theirs too (`[plan]`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evals.dataset import Dataset, load_dataset
 EVALS = Path(__file__).parent
 DEV_SET = EVALS / "datasets" / "dev.jsonl"
 SCOPE_SET = EVALS / "datasets" / "scope-dev.jsonl"
+PLAN_SET = EVALS / "datasets" / "plan-dev.jsonl"
 THRESHOLDS = EVALS / "thresholds.toml"
 
 
@@ -28,6 +30,10 @@ def gate_dataset() -> Dataset:
 
 def scope_gate_dataset() -> Dataset:
     return load_dataset(SCOPE_SET)
+
+
+def plan_gate_dataset() -> Dataset:
+    return load_dataset(PLAN_SET)
 
 
 def thresholds() -> dict:

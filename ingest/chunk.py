@@ -7,6 +7,9 @@
   says what it is; text after the list becomes a passage of its own.
 - Article 3 gives a passage per definition; a recital, a guidelines paragraph, an annex
   point likewise.
+- A communication's box gives a passage per item, each under the box's title; a paragraph
+  or item that leads into bullets of its own ("In line with this vision:") is a passage, and
+  each bullet one more, read under it.
 - A unit still longer than `max_chars` is split on sentence boundaries, never across
   provisions; its parts share the anchor and are numbered.
 """
@@ -21,7 +24,7 @@ from desk.settings import ChunkingSettings
 from desk.types import Passage, Provision, ProvisionKind
 
 # Units that always give way to their parts: a passage is at most a paragraph.
-_ALWAYS_SPLIT = {ProvisionKind.ARTICLE, ProvisionKind.ANNEX, ProvisionKind.SECTION}
+_ALWAYS_SPLIT = {ProvisionKind.ARTICLE, ProvisionKind.ANNEX, ProvisionKind.SECTION, ProvisionKind.BOX}
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(‘“0-9])")
 
 
@@ -44,6 +47,12 @@ def _passages(
     lead_in: list[str],
 ) -> list[Passage]:
     parts = children.get(provision.anchor, [])
+    if parts and all(part.kind is ProvisionKind.ITEM for part in parts) and not _holds_any(provision, parts):
+        # Bullets printed after their lead-in, not inside it (a communication's lists).
+        passages = list(_whole(provision, lead_in, settings))
+        for part in parts:
+            passages += _passages(part, children, settings, lead_in=[*lead_in, provision.text])
+        return passages
     if not parts or not _splits(provision, settings):
         return list(_whole(provision, lead_in, settings))
     own_before, own_after = _own_lines(provision, parts)
@@ -55,6 +64,14 @@ def _passages(
     if own_after:
         passages += list(_whole(provision, [], settings, text="\n".join(own_before + own_after)))
     return passages
+
+
+def _holds_any(provision: Provision, parts: list[Provision]) -> bool:
+    """Whether any part's words stand in the provision's own text (a law's paragraph holds
+    its points; a communication's paragraph does not hold the bullets after it)."""
+    if provision.kind in _ALWAYS_SPLIT:
+        return True
+    return any(part.text.split("\n")[0] in provision.text for part in parts)
 
 
 def parts_hold_all(provision: Provision) -> bool:
@@ -117,6 +134,8 @@ def _whole(
 
 def _numbered(provision: Provision, text: str) -> str:
     """A point shown under its lead-in keeps its number, as it is printed: '(f) …'."""
+    if provision.kind is ProvisionKind.ITEM:
+        return f"- {text}"  # a bullet of a communication
     number = provision.anchor.rsplit("pt-", 1)[-1] if ".pt-" in provision.anchor else ""
     if not number:
         return text

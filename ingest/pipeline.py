@@ -37,11 +37,11 @@ from desk.index.layout import (
     SourceRecord,
     write_jsonl,
 )
-from desk.index.lexical import LexicalIndex
+from desk.index.lexical import LAW, PLAN, GroupedLexicalIndex
 from desk.index.vectors import COLLECTION_METADATA, collection_name, open_client, write_passages
 from desk.settings import Settings
 from desk.sources import Manifest, SourceUse, load_manifest
-from desk.types import Passage, Provision, ProvisionKind
+from desk.types import Authority, Passage, Provision, ProvisionKind
 from ingest.chunk import chunk
 from ingest.embedding_cache import EmbeddingCache
 from ingest.fetch import FetchedSource, fetch_all
@@ -270,7 +270,8 @@ def _write_index(
 ) -> None:
     write_jsonl(folder / PASSAGES_FILE, passages)
     write_jsonl(folder / PROVISIONS_FILE, [p for items in provisions.values() for p in items])
-    LexicalIndex.build([p.embedded_text for p in passages]).save(folder / LEXICAL_DIR)
+    labels = [PLAN if p.authority is Authority.POLICY else LAW for p in passages]
+    GroupedLexicalIndex.build([p.embedded_text for p in passages], labels).save(folder / LEXICAL_DIR)
     client = open_client(settings.chroma_url, folder / CHROMA_DIR)
     write_passages(client, collection_name(name), passages, vectors)
     _release(client)

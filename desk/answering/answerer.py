@@ -29,7 +29,7 @@ from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_pr
 from desk.answering.scope import OtherRegime, Redirects, mentions_ai, redirect_lead
 from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
-from desk.backends.extractive import LAW_SAYS, ExtractiveBackend
+from desk.backends.extractive import HEADINGS, ExtractiveBackend, with_quotes
 from desk.citations import label_for
 from desk.history import asks_about_earlier, compose_changes, earlier_passages, is_earlier
 from desk.links import Links
@@ -45,7 +45,7 @@ from desk.roles import (
 from desk.settings import Settings
 from desk.timeline import Timeline, long_date
 from desk.types import Answer, Authority, Citation, Flag, Passage, Role, Scope
-from desk.understanding import Reading, read_question
+from desk.understanding import Kind, Reading, read_question
 
 log = logging.getLogger("desk.answering")
 
@@ -158,7 +158,7 @@ class Answerer:
         """The extractive answer: the lead, then what the law says; for "what did it say before?",
         the changed sentences side by side."""
         if asked.compared and (text := compose_changes(self.retriever.index, asked.prompt.passages)):
-            return f"{asked.prompt.lead}\n\n{LAW_SAYS}\n{text}" if asked.prompt.lead else text
+            return with_quotes(asked.prompt.lead, text, asked.prompt.passages)
         return self.fallback.generate(asked.prompt).text
 
     # -- streamed answers --------------------------------------------------------------------
@@ -308,6 +308,8 @@ class Answerer:
         reading = asking.reading
         if retrieval.named_provision or reading.missing or mentions_ai(asking.query):
             return False
+        if Kind.POLICY in reading.kinds:
+            return False  # the AI Continent Action Plan and its initiatives are the desk's texts
         if reading.use and (asking.role.role or asking.role.mentioned or _A_SYSTEM.search(asking.query)):
             return False  # "our CV-screening tool": an Annex III use of a system
         if asking.role.role and asking.role.about_duties:
@@ -329,7 +331,7 @@ class Answerer:
         if asked.scope is Scope.OTHER_REGIME and asked.prompt is not None:
             prompt = asked.prompt
             quotes = self.fallback.generate(replace(prompt, lead="")).text if prompt.passages else ""
-            text = prompt.lead + (f"\n\n{LAW_SAYS}\n{quotes}" if quotes else "")
+            text = with_quotes(prompt.lead, quotes, prompt.passages)
             checked = check(text, prompt.passages, require_citations=False)
             answer = self._answer(
                 question, conversation_id, checked.text, checked.citations, prompt.passages, [],
@@ -400,7 +402,7 @@ class Answerer:
         if backend == self.fallback.name:  # the extractive text opens with the composed lead
             return (composed.text if composed else ""), text, flags
         written, _, rest = text.partition("\n\n")
-        if LAW_SAYS in written or not rest:
+        if any(heading in written for heading in HEADINGS) or not rest:
             written, rest = "", text
         kept, dropped = verify_text(written, asked.prompt.passages, self.retriever.index)
         if dropped:

@@ -15,7 +15,9 @@ SYSTEM = (
     "date, the amount, the duty), then a blank line, then 'What the law says:' and the "
     "passages' words in double quotes. Every date, amount and article you state must stand "
     "in a passage you cite. If the passages do not answer the question, say that the official "
-    "texts provided do not answer it. Be brief and precise."
+    "texts provided do not answer it. Passages marked policy (the AI Continent Action Plan) "
+    "state the Commission's plans, not law: say so, never present them as a legal duty, and put "
+    "the law first. Be brief and precise."
 )
 # The frame an LLM writes in: the desk's own lead, composed from the law and checked.
 _DRAFT = (

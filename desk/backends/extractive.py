@@ -27,11 +27,31 @@ _LAW_WITHIN = 3  # the passages, counted from the first, whose law must be quote
 # Guidance and policy are never quoted as if they were the law.
 _STANDING = {
     Authority.GUIDANCE: " (Commission guidance, not binding)",
-    Authority.POLICY: " (policy document, not law)",
+    Authority.POLICY: " (Commission policy document, not law)",
 }
 
 
+# The heading over the quotes: the plan is not called the law.
 LAW_SAYS = "What the law says:"
+PLAN_SAYS = "What the AI Continent Action Plan says:"
+TEXTS_SAY = "What the law and the AI Continent Action Plan say:"
+HEADINGS = (LAW_SAYS, PLAN_SAYS, TEXTS_SAY)
+
+
+def quotes_heading(quotes: str, passages: list[Passage]) -> str:
+    """The heading for quotes numbered against `passages`: the law's, the plan's, or both."""
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", quotes) if 0 < int(n) <= len(passages)}
+    policy = {passages[n - 1].authority is Authority.POLICY for n in numbers}
+    if policy == {True}:
+        return PLAN_SAYS
+    return TEXTS_SAY if True in policy else LAW_SAYS
+
+
+def with_quotes(lead: str, quotes: str, passages: list[Passage]) -> str:
+    """The lead, then the quotes under their heading."""
+    if not quotes:
+        return lead
+    return f"{lead}\n\n{quotes_heading(quotes, passages)}\n{quotes}" if lead else quotes
 
 
 class ExtractiveBackend:
@@ -50,10 +70,7 @@ class ExtractiveBackend:
 
 def answer_text(prompt: Prompt, limit: int) -> str:
     """The direct answer the desk composed, then what the law says in its own words."""
-    quotes = compose(prompt, limit)
-    if not prompt.lead:
-        return quotes
-    return f"{prompt.lead}\n\n{LAW_SAYS}\n{quotes}" if quotes else prompt.lead
+    return with_quotes(prompt.lead, compose(prompt, limit), prompt.passages)
 
 
 def compose(prompt: Prompt, limit: int) -> str:

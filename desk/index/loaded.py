@@ -16,7 +16,7 @@ from desk.index.layout import (
     IndexUnavailable,
     read_jsonl,
 )
-from desk.index.lexical import LexicalIndex
+from desk.index.lexical import GroupedLexicalIndex
 from desk.index.vectors import DenseIndex, open_client
 from desk.settings import Settings
 from desk.types import Passage, Provision
@@ -76,7 +76,7 @@ class Corpus:
 class LoadedIndex(Corpus):
     folder: Path
     manifest: IndexManifest
-    lexical: LexicalIndex
+    lexical: GroupedLexicalIndex
     dense: DenseIndex
 
     @classmethod
@@ -93,7 +93,7 @@ class LoadedIndex(Corpus):
             manifest=manifest,
             passages=passages,
             provisions=read_jsonl(folder / PROVISIONS_FILE, Provision),
-            lexical=LexicalIndex.load(folder / LEXICAL_DIR, len(passages)),
+            lexical=GroupedLexicalIndex.load(folder / LEXICAL_DIR, len(passages)),
             dense=DenseIndex(open_client(settings.chroma_url, folder / CHROMA_DIR), manifest.collection),
         )
 

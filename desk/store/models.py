@@ -73,6 +73,7 @@ class CitationRecord(Base):
     authority: Mapped[str] = mapped_column(String(20))
     version: Mapped[str] = mapped_column(String(32))
     amended_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)  # of a PDF source
     answer: Mapped[AnswerRecord] = relationship(back_populates="citations")
 
 

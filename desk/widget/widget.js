@@ -45,7 +45,8 @@
   const STORED_TURNS = 40; // the newest turns kept in local storage
   const COMMENT_LIMIT = 5000;
   // The heading the desk puts over the quoted law, after the direct answer (desk/backends/extractive.py).
-  const LAW_SAYS = "What the law says:";
+  // The heading over the quotes (desk/backends/extractive.py, HEADINGS): the law's, the plan's, or both.
+  const QUOTES_HEADING = /^(What the (?:law|AI Continent Action Plan|law and the AI Continent Action Plan) says?):$/;
 
   // ---------------------------------------------------------------- settings from the tag
 
@@ -620,8 +621,9 @@
       const rest = lead && answer.text.startsWith(lead) ? answer.text.slice(lead.length) : lead ? "" : answer.text;
       if (lead) parts.push(h("p", { class: "lead" }, withMarkers(lead, byNumber, answer)));
       const [heading, ...quotes] = rest.replace(/^\s+/, "").split("\n");
-      if (heading === LAW_SAYS) {
-        parts.push(h("h3", { class: "law", text: "What the law says" }));
+      const quotesHeading = QUOTES_HEADING.exec(heading || "");
+      if (quotesHeading) {
+        parts.push(h("h3", { class: "law", text: quotesHeading[1] }));
         parts.push(h("ul", { class: "quotes" }, quotes.filter(Boolean).map((line) => h("li", {}, withMarkers(line, byNumber, answer)))));
       } else if (rest.trim()) {
         for (const paragraph of rest.trim().split(/\n{2,}/)) parts.push(h("p", {}, withMarkers(paragraph, byNumber, answer)));

@@ -10,7 +10,7 @@ from ingest.parse.formex import FormexError, formex_documents, parse_formex
 from ingest.parse.structure import ActContext
 
 # Bump when a parser, the reference linking or the chunker changes its output: it renames the index.
-PARSER_VERSION = "4"
+PARSER_VERSION = "7"
 
 
 class ParseError(ValueError):

@@ -283,7 +283,8 @@ def map_provision(structured: Path, section: Provision) -> Provision:
     return section.model_copy(
         update={
             "anchor": anchor, "label": label_for(anchor), "kind": ProvisionKind.FIGURE,
-            "parent": section.anchor, "heading_path": (*section.heading_path, section.text), "text": text, "page": MAP_PAGE,
+            "parent": section.anchor, "heading_path": (*section.heading_path, section.text), "text": text,
+            "page": MAP_PAGE,
             "deep_link": f"{section.deep_link.split('#')[0]}#page={MAP_PAGE}", "references": (),
         }
     )  # fmt: skip

@@ -35,6 +35,18 @@ READS = [
     ("Guidelines C(2025) 5052, paragraph 42", "gl-5052.par-42"),
     ("gl-5052.sec-3.2.1", "gl-5052.sec-3.2.1"),
     ("art-5.par-1.pt-f", "art-5.par-1.pt-f"),
+    ("AI Continent Action Plan, section 1.2", "ap.sec-1-2"),
+    ("AI Continent Action Plan, COM(2025) 165, section 1.2 (p. 9)", "ap.sec-1-2"),
+    ("AI Continent Action Plan, section 1.2, paragraph 5", "ap.sec-1-2.par-5"),
+    ("AI Continent Action Plan, introduction, paragraph 13", "ap.intro.par-13"),
+    ("AI Continent Action Plan, section 5, Key Commission actions, item 1", "ap.sec-5.actions.item-1"),
+    (
+        "AI Continent Action Plan, section 4.2, Key Commission actions, item 2, sub-item 3",
+        "ap.sec-4-2.actions.item-2.item-3",
+    ),
+    ("AI Continent Action Plan, section 3.2, EDIH case 1", "ap.sec-3-2.cases.case-1"),
+    ("AI Continent Action Plan, section 1.1, map of the AI Factories", "ap.sec-1-1.map"),
+    ("ap.sec-1-2.par-8.item-2", "ap.sec-1-2.par-8.item-2"),
 ]
 
 
@@ -73,6 +85,13 @@ def test_renders_labels_that_read_back(anchor, label):
 def test_refuses_what_names_no_provision(text):
     with pytest.raises(CitationError):
         parse_citation(text)
+
+
+def test_the_plans_annex_is_not_the_acts():
+    """ "Annex I of the AI Continent Action Plan" names the plan's annex, not the Act's Annex I."""
+    assert find_citations("Which AI Factories are listed in Annex I of the AI Continent Action Plan?") == []
+    assert find_citations("What is in the action plan's Annex I?") == []
+    assert [c.anchor for c in find_citations("What does Annex I of the AI Act list?")] == ["anx-I"]
 
 
 def test_finds_citations_in_running_text():

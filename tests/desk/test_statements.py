@@ -52,3 +52,10 @@ def test_titles_chapters_and_clauses():
     assert first_clause(
         "draw up and keep up-to-date the technical documentation, including its training"
     ) == ("draw up and keep up-to-date the technical documentation")
+
+
+def test_a_communications_bullets_are_items_read_with_their_title():
+    box = "Key Commission actions:\n- Launch an AI Act Service Desk (July 2025);\n- Launch a process (April 2025)."
+    found = statements(box)
+    assert [s.lead_in for s in found] == ["Key Commission actions:"] * 2
+    assert item_body(found[0]) == "Launch an AI Act Service Desk (July 2025)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals.cli import below_floor
-from evals.gate import gate_dataset, scope_gate_dataset, thresholds
+from evals.gate import gate_dataset, plan_gate_dataset, scope_gate_dataset, thresholds
 from evals.runner import run
 
 pytestmark = pytest.mark.corpus
@@ -32,6 +32,15 @@ def test_the_desk_handles_scope_and_premises_above_its_floors(corpus_settings, e
     assert not dataset.errors and len(dataset.cases) >= 100
     summary = run(dataset, corpus_settings, config_name="desk", k=5, out_dir=tmp_path, embedder=embedder)
     assert below_floor(summary["metrics"], thresholds()["scope"]) == []
+
+
+def test_the_desk_answers_on_the_action_plan_above_its_floors(corpus_settings, embedder, tmp_path):
+    """The AI Continent Action Plan found, and its figures and dates stated from the cited
+    passage, on its development cases (issue 17)."""
+    dataset = plan_gate_dataset()
+    assert not dataset.errors and len(dataset.cases) >= 25
+    summary = run(dataset, corpus_settings, config_name="desk", k=5, out_dir=tmp_path, embedder=embedder)
+    assert below_floor(summary["metrics"], thresholds()["plan"]) == []
 
 
 def test_a_floor_that_is_missed_is_reported():

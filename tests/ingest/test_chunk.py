@@ -112,3 +112,29 @@ def test_a_heading_before_the_first_part_stays_with_that_part():
     texts = {p.anchor: p.text for p in chunk([annex, *points], ChunkingSettings(long_list_chars=10))}
     assert "First system" not in texts["anx-X.pt-2"], texts
     assert "Regulation two" in texts["anx-X.pt-2"]
+
+
+def test_a_communications_bullets_and_box_items_are_passages_under_their_lead_in():
+    """The plan's "In line with this vision:" and its bullets, and a box of key actions: the
+    paragraph is a passage, each bullet one more read under it; the box gives way to its items."""
+    from desk.types import Authority, Provision, ProvisionKind
+
+    common = dict(source_id="ap", version="2025-04-09", authority=Authority.POLICY, deep_link="x", page=9)
+    provisions = [
+        Provision(anchor="ap.sec-1", label="s1", kind=ProvisionKind.SECTION, text="1. Computing", **common),
+        Provision(anchor="ap.sec-1.par-1", label="p1", kind=ProvisionKind.PARAGRAPH, parent="ap.sec-1",
+                  text="In line with this vision:", **common),
+        Provision(anchor="ap.sec-1.par-1.item-1", label="i1", kind=ProvisionKind.ITEM, parent="ap.sec-1.par-1",
+                  text="a call is launched today;", **common),
+        Provision(anchor="ap.sec-1.actions", label="b", kind=ProvisionKind.BOX, parent="ap.sec-1",
+                  text="Key Commission actions:\n- Set up AI Factories (Q2 2025);", **common),
+        Provision(anchor="ap.sec-1.actions.item-1", label="a1", kind=ProvisionKind.ITEM, parent="ap.sec-1.actions",
+                  text="Set up AI Factories (Q2 2025);", **common),
+    ]  # fmt: skip
+    texts = {p.anchor: p.text for p in chunk(provisions, ChunkingSettings())}
+    assert texts == {
+        "ap.sec-1.par-1": "In line with this vision:",
+        "ap.sec-1.par-1.item-1": "In line with this vision:\n- a call is launched today;",
+        "ap.sec-1.actions.item-1": "Key Commission actions:\n- Set up AI Factories (Q2 2025);",
+    }
+    assert {p.page for p in chunk(provisions, ChunkingSettings())} == {9}

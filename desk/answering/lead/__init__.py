@@ -8,6 +8,7 @@
         allowed?   the Article 5 point that prohibits the practice        classification.py
         duties     the role's duty articles by their titles, and what they list   duties.py
         what is, what changed, provision X, anything else                 provisions.py
+        the AI Continent Action Plan: its words, labelled as policy; after the law   plan.py
 A verdict ("Yes", "No", "It depends") opens the lead only where that structure gives it to a
 yes/no question that asks that kind and carries no premise of its own. Nothing is written per
 question; every sentence goes through `desk.answering.verify` afterwards.
@@ -20,15 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from desk.answering.lead import classification, dates, duties, fines, premises, provisions
+from desk.answering.lead import classification, dates, duties, fines, plan, premises, provisions
 from desk.answering.lead.law import Asked, Law, Numbering
 from desk.answering.verify import LeadSentence
 from desk.index.loaded import Corpus
 from desk.roles import RoleReading
 from desk.statements import sentence_case
 from desk.timeline import Timeline
-from desk.types import Passage
-from desk.understanding import Kind, Reading, kinds_of, last_question
+from desk.types import Authority, Passage
+from desk.understanding import Kind, Reading, asks_about_eu_action, kinds_of, last_question
 
 MAX_SENTENCES = 4
 SUPPORTING = 3  # a lead shorter than this gains the most relevant statement it does not cite
@@ -81,6 +82,7 @@ class Composer:
             Kind.DUTIES: duties.duties,
             Kind.CHANGED: provisions.changed,
             Kind.PROVISION: provisions.provision,
+            Kind.POLICY: plan.policy,
         }
 
     def compose(
@@ -101,6 +103,13 @@ class Composer:
         kinds = list(reading.kinds)
         if any(re.fullmatch(r"art-3\.pt-\d+", a) for a in recognised) and Kind.WHAT_IS not in kinds:
             kinds.append(Kind.WHAT_IS)  # "does it count as an 'AI system'?"
+        if Kind.POLICY in kinds and plan.asks_for_a_footnote(reading.question):
+            # The copy lacks the plan's footnotes: said first; what the footnote cited is the law's.
+            kinds = [Kind.POLICY] + [k for k in kinds if k is not Kind.POLICY]
+        elif Kind.POLICY in kinds:
+            # The plan is the subject: its dates, terms and annex are its own, not the law's;
+            # whatever the law answers besides comes first.
+            kinds = [k for k in kinds if k not in _PLAN_ANSWERS] + [Kind.POLICY]
         substantive = False
         for kind in kinds:
             if len(sentences) >= MAX_SENTENCES or kind not in self._writers:
@@ -113,12 +122,26 @@ class Composer:
             verdict = verdict or said
             sentences += written
             substantive = substantive or not (kind is Kind.DUTIES and role.role is None)
-        if reading.own_words or not reading.missing:
+        if (reading.own_words or not reading.missing) and (Kind.POLICY not in kinds or not sentences):
             # No kind the law's structure answers: its most relevant statements; else, while the
             # lead is short, the most relevant statement it does not cite yet.
             room = (SUPPORTING if substantive else MAX_SENTENCES) - len(sentences)
             sentences += provisions.most_relevant(asked, _cited(sentences))[: max(room, 0)]
+            if sentences and len(sentences) < MAX_SENTENCES and _plan_speaks(asked):
+                sentences += plan.said_by_plan(asked)  # the plan after the law, labelled as policy
         return Lead(sentences[:MAX_SENTENCES], asked.numbering.passages, verdict)
+
+
+# The kinds a question on the plan asks of the plan itself: when, what is, what does it say,
+# what does it require (nothing: it is policy).
+_PLAN_ANSWERS = {Kind.WHEN, Kind.WHAT_IS, Kind.PROVISION, Kind.DUTIES, Kind.POLICY}
+_PLAN_AMONG = 3  # a plan passage this high among the passages found speaks to the question
+_PLAN_AMONG_ON_EU_ACTION = 6  # ... or this high, when the question asks what the EU does
+
+
+def _plan_speaks(asked: Asked) -> bool:
+    among = _PLAN_AMONG_ON_EU_ACTION if asks_about_eu_action(asked.question) else _PLAN_AMONG
+    return any(p.authority is Authority.POLICY for p in asked.numbering.passages[:among])
 
 
 def _judged(kind: Kind, reading: Reading, verdict: str | None) -> str | None:

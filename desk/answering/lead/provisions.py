@@ -123,16 +123,20 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
 def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSentence]:
     """The most relevant statement of the best-ranked binding passage, and of the next
     provision if it is another one: whole statements, a point with its lead-in. Passages the
-    lead cites already are not drawn on again."""
+    lead cites already are not drawn on again; the AI Continent Action Plan's are not."""
     numbering = asked.numbering
-    top = numbering.passages[:3]
+    # The plan is never quoted as the law is: `plan.said_by_plan` quotes it, labelled.
+    numbered = [
+        (n, p) for n, p in enumerate(numbering.passages, start=1) if p.authority is not Authority.POLICY
+    ]
+    top = [passage for _, passage in numbered[:3]]
     binding = {n for n, p in enumerate(top, start=1) if p.authority is Authority.BINDING}
     written: list[LeadSentence] = []
-    units = {top[n - 1].anchor.split(".")[0] for n in cited if n <= len(top)}
+    units = {p.anchor.split(".")[0] for n, p in numbered[:3] if n in cited}
     for number, statement in best_statements(asked.question, top):
         passage = top[number - 1]
         unit = passage.anchor.split(".")[0]
-        if (binding and number not in binding) or unit in units or number in cited:
+        if (binding and number not in binding) or unit in units or numbered[number - 1][0] in cited:
             continue
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
