@@ -120,6 +120,12 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # One rule decides whose X-Forwarded-For names the client: the desk's own
+        # (`DESK_RATE_LIMIT__TRUSTED_PROXIES`, desk/ratelimit.py). uvicorn's default trusts the
+        # header from loopback (127.0.0.1, ::1) and rewrites the client before the desk sees it,
+        # so anything on loopback could pick its address and escape the rate limit and the
+        # login throttle (issue 19).
+        proxy_headers=False,
         log_config=log_config(json_lines=settings.log_format == "json", level=settings.log_level),
     )
 

@@ -137,7 +137,8 @@ class RateLimitSettings(BaseModel):
     window_s: int = Field(default=60, ge=1, description="The window, in seconds.")
     trusted_proxies: list[str] = Field(
         default_factory=list,
-        description="Addresses of proxies in front of the desk whose X-Forwarded-For names the client.",
+        description="Addresses or networks of the proxies in front of the desk whose X-Forwarded-For "
+        "names the client, for this limit and the login throttle. From anyone else the header is ignored.",
     )
 
 
@@ -164,13 +165,28 @@ class ReviewSettings(BaseModel):
     login_window_s: int = Field(
         default=900, gt=0, description="The window, in seconds, over which failed logins are counted."
     )
-    login_failures_per_user: int = Field(
-        default=5, ge=1, description="Failed logins to one account within the window before it is locked."
+    login_failures_before_wait: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins on one account from one client address within the window before "
+        "that address waits to try that account again. No account is ever locked: the right password "
+        "from an address that has not been failing is accepted at once.",
+    )
+    login_first_wait_s: int = Field(
+        default=1,
+        ge=1,
+        description="The first wait of an address that has been failing on an account; each further "
+        "failure doubles it.",
+    )
+    login_longest_wait_s: int = Field(
+        default=900, ge=1, description="The longest wait of an address failing on one account."
     )
     login_failures_per_ip: int = Field(
         default=20,
         ge=1,
-        description="Failed logins from one client address within the window before it waits.",
+        description="Failed logins from one client address, on any accounts, within the window before "
+        "that address waits until the oldest leaves the window. The address is read as the rate limit "
+        "reads it (`rate_limit.trusted_proxies`).",
     )
 
 

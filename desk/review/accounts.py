@@ -43,9 +43,11 @@ class LoginRefused(Exception):
 
 
 class LoginThrottled(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(f"too many failed logins; try again in {retry_after} s")
-        self.retry_after = retry_after
+    """This address has been failing: it waits `retry_after` seconds before it may try again."""
+
+    def __init__(self, retry_after: int, reason: str):
+        super().__init__(f"too many failed logins {reason}; try again in {retry_after} s")
+        self.retry_after, self.reason = retry_after, reason
 
 
 @dataclass(frozen=True)
@@ -120,16 +122,17 @@ class StaffAccounts:
 
     # -- logins and sessions -----------------------------------------------------------------
     def login(self, username: str, password: str, client_ip: str | None, kind: str) -> StaffSession:
-        """Check a password and open a session; throttled per account and per address."""
+        """Check a password and open a session; an address that has been failing waits first
+        (desk/review/throttle.py)."""
         username = username.strip().lower()
-        keys = self.throttle.keys(username, client_ip)
-        if (wait := self.throttle.retry_after(keys)) is not None:
-            raise LoginThrottled(wait)
+        if (wait := self.throttle.wait(username, client_ip)) is not None:
+            raise LoginThrottled(wait.seconds, wait.reason)
         with self._sessions() as session:
             record = session.get(StaffRecord, username)
         if not _verified(record.password_hash if record else _DUMMY_HASH, password) or record is None:
-            self.throttle.failed(keys)
+            self.throttle.failed(username, client_ip)
             raise LoginRefused("wrong username or password")
+        self.throttle.succeeded(username, client_ip)
         return self.open_session(username, kind)
 
     def open_session(self, username: str, kind: str) -> StaffSession:

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from desk.ratelimit import client_of
 from desk.review.accounts import StaffSession
 from desk.review.services import ReviewServices, review_services
 
@@ -90,5 +91,7 @@ def page_form_staff(role: str | None):
     return dependency
 
 
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+def client_ip(request: Request) -> str:
+    """The client's address as the rate limit reads it: the peer, or the client a trusted proxy
+    names. The raw peer would be the proxy, and every staff member behind it one address."""
+    return client_of(request, request.app.state.desk.settings.rate_limit.trusted_proxies)

@@ -85,7 +85,7 @@ def login(
             request,
             "login.html",
             429,
-            message=f"Too many failed logins: {error}.",
+            message=f"Too many failed logins {error.reason}: try again in {error.retry_after} s.",
             next=next,
             username=username,
         )

@@ -40,7 +40,9 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def review_settings() -> ReviewSettings:
-    return ReviewSettings(login_failures_per_user=3, login_failures_per_ip=5, login_window_s=60)
+    return ReviewSettings(
+        login_failures_before_wait=3, login_first_wait_s=60, login_failures_per_ip=5, login_window_s=600
+    )
 
 
 @pytest.fixture

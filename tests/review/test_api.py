@@ -31,7 +31,9 @@ ANY_STAFF = {("POST", "/api/review/logout"), ("GET", "/api/review/me"), ("POST",
 @pytest.fixture(scope="module")
 def app_and_client(corpus_settings, tmp_path_factory):
     database = tmp_path_factory.mktemp("review-api") / "desk.sqlite3"
-    review = ReviewSettings(reuse_refresh_s=0, login_failures_per_user=3, login_failures_per_ip=50)
+    review = ReviewSettings(
+        reuse_refresh_s=0, login_failures_before_wait=3, login_first_wait_s=60, login_failures_per_ip=50
+    )
     settings = corpus_settings.model_copy(update={"database_url": f"sqlite:///{database}", "review": review})
     app = create_app(settings)
     with TestClient(app) as client:
