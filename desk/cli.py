@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import typer
@@ -93,6 +95,11 @@ def serve(
     workers: int = typer.Option(
         min(2, os.cpu_count() or 1), min=1, help="Worker processes (each holds the model, about 650 MB)."
     ),
+    adapt_in_background: bool = typer.Option(
+        True,
+        help="When the index served was built with the packaged model, adapt the model and index "
+        "again in a background process; the workers swap the new index in when it is published.",
+    ),
 ) -> None:
     """Serve the desk's HTTP API (uvicorn) on the settings from the environment."""
     import uvicorn
@@ -114,6 +121,8 @@ def serve(
         raise_error(f"the database cannot be migrated: {getattr(error, 'orig', None) or error}")
     finally:
         store.close()
+    if adapt_in_background:
+        _adapt_in_background(settings)
     uvicorn.run(
         "desk.api.app:create_app_from_env",
         factory=True,
@@ -127,6 +136,30 @@ def serve(
         # login throttle (issue 19).
         proxy_headers=False,
         log_config=log_config(json_lines=settings.log_format == "json", level=settings.log_level),
+    )
+
+
+def _adapt_in_background(settings: Settings) -> None:
+    """Start `desk ingest --keep-previous` (which adapts the model) beside the server, at low
+    priority, when the index served is the packaged model's and the settings adapt it. Its
+    output goes to `logs/adapt.log` in the data folder; it ends on its own."""
+    from desk.index.layout import IndexLayout
+
+    layout = IndexLayout(settings.index_root)
+    if not settings.embedding.adapt or layout.current_name() is None or layout.serves_adapted_model():
+        return
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / "adapt.log", "ab") as log_file:
+        subprocess.Popen(
+            [sys.executable, "-m", "desk", "ingest", "--keep-previous"],
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,  # not stopped by the terminal's Ctrl-C with the server
+            preexec_fn=lambda: os.nice(10),  # the server's requests come first
+        )  # fmt: skip
+    typer.echo(
+        f"The index served was built with the packaged embedding model: adapting the model in the "
+        f"background (log: {logs / 'adapt.log'}); the desk swaps the new index in when it is ready."
     )
 
 

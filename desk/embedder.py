@@ -25,6 +25,12 @@ class EmbedderError(RuntimeError):
 
 
 SCALE_FILE = "desk-similarity-scale.json"  # kept beside an adapted model
+ADAPTED_PREFIX = "adapted-"  # how the folders of models adapted to the corpus are named
+
+
+def is_adapted(model: str) -> bool:
+    """The model setting or an index manifest names a model adapted to the corpus."""
+    return Path(model).name.startswith(ADAPTED_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -69,19 +69,38 @@ class _BarProgress:
 def ingest_command(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the index is up to date."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    packaged_first: bool = typer.Option(
+        False,
+        "--packaged-first",
+        help="While no index of the adapted model is served, index with the packaged model (minutes, "
+        "not the adaptation's): `desk serve` then adapts it in the background and swaps it in.",
+    ),
+    keep_previous: bool = typer.Option(
+        False, "--keep-previous", help="Keep the index served until now (a running desk may still read it)."
+    ),
 ) -> None:
     """Fetch, parse, chunk, embed and index the official texts (a no-op when up to date)."""
     from desk.embedder import embedder_from_settings
     from ingest.pipeline import ingest  # chromadb and the model: only for the commands that index
 
     settings = Settings()
+    from desk.index.layout import IndexLayout
+
+    if (
+        packaged_first
+        and settings.embedding.adapt
+        and not IndexLayout(settings.index_root).serves_adapted_model()
+    ):
+        settings = settings.model_copy(
+            update={"embedding": settings.embedding.model_copy(update={"adapt": False})}
+        )
 
     def embedder():
         return embedder_from_settings(settings.embedding)
 
     with _one_line_errors():
         if as_json:
-            report = ingest(settings, embedder, force=force)
+            report = ingest(settings, embedder, force=force, keep_previous=keep_previous)
         else:
             columns = (
                 TextColumn("{task.description:>6}"),
@@ -90,7 +109,9 @@ def ingest_command(
                 TimeElapsedColumn(),
             )
             with Progress(*columns, console=err, transient=False) as bars:
-                report = ingest(settings, embedder, progress=_BarProgress(bars), force=force)
+                report = ingest(
+                    settings, embedder, progress=_BarProgress(bars), force=force, keep_previous=keep_previous
+                )
     if as_json:
         console.print_json(json.dumps(_report_dict(report)))
     else:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desk.embedder import Embedder, embedder_from_settings
+from desk.embedder import Embedder, embedder_from_settings, is_adapted
 from desk.index import Corpus
 from desk.index.layout import (
     CHROMA_DIR,
@@ -47,7 +47,7 @@ from ingest.embedding_cache import EmbeddingCache
 from ingest.fetch import FetchedSource, fetch_all
 from ingest.parse import PARSER_VERSION, parse_source
 from ingest.references import link_references
-from ingest.tune import RECIPE, adapt, is_adapted, is_kept
+from ingest.tune import RECIPE, adapt, is_kept
 
 # Sources parsed only to cross-check another parse play no part in the index.
 _INDEXED_USES = {SourceUse.ALL, SourceUse.RECITALS, SourceUse.HISTORY}
@@ -107,11 +107,14 @@ def ingest(
     progress: Progress | None = None,
     force: bool = False,
     manifest: Manifest | None = None,
+    keep_previous: bool = False,
 ) -> IngestReport:
     """Bring the index up to date with the sources; a no-op when it already is.
 
     `embedder_factory` gives the settings' model. When the settings adapt it to the corpus
-    (the default), ingest loads the adapted model itself, training it first if none is kept."""
+    (the default), ingest loads the adapted model itself, training it first if none is kept.
+    `keep_previous`: the index served until now is not removed (a running desk swaps to the
+    new one a moment after it is published, and reads the old one until then)."""
     progress = progress or Progress()
     started = time.perf_counter()
     timer = _StageTimer()
@@ -188,7 +191,7 @@ def ingest(
             build_seconds=round(time.perf_counter() - started, 2),
         )
         layout.publish(staging, built)
-        _forget_old(settings, layout, keep={name})
+        _forget_old(settings, layout, keep={name, current} if keep_previous and current else {name})
 
     return IngestReport(
         name, True, records, skipped, len(passages), embedded, len(passages) - embedded,

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk.embedder import SimilarityScale
+from desk.embedder import ADAPTED_PREFIX, SimilarityScale
 from desk.index import Corpus, IndexLayout
 from desk.links import law_explained
 from desk.settings import Settings
@@ -51,7 +51,7 @@ RECIPE = {"version": 2, "epochs": 1, "batch_size": 32, "learning_rate": 2e-5, "s
 # A kept model's folder is renamed into place only after the model is saved, so a folder
 # holding this file of sentence-transformers' is whole.
 _SAVED = "modules.json"
-_ADAPTED = "adapted-"  # how the folders of adapted models are named, and known
+_ADAPTED = ADAPTED_PREFIX  # how the folders of adapted models are named (desk.embedder.is_adapted)
 _PARTIAL = ".partial-"  # and a model's while it is trained, before the rename
 # Texts on other subjects, for the low end of a model's similarities (SimilarityScale);
 # written for this, not taken from any eval set.
@@ -156,11 +156,6 @@ def adapted_folder(settings: Settings, pairs: list[tuple[str, str]]) -> Path:
     }
     digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
     return settings.adapted_models / f"{_ADAPTED}{digest}"
-
-
-def is_adapted(model: str) -> bool:
-    """The model setting or manifest entry names a model adapted by `adapt`."""
-    return Path(model).name.startswith(_ADAPTED)
 
 
 def is_kept(folder: Path) -> bool:

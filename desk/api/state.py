@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -13,9 +14,12 @@ from fastapi import Depends, Request
 from desk.answering.answerer import Answerer
 from desk.api.metrics import Metrics
 from desk.index import LoadedIndex
+from desk.index.layout import IndexLayout
 from desk.ratelimit import RateLimiter
 from desk.settings import Settings
 from desk.store import Store
+
+log = logging.getLogger("desk")
 
 
 class ServiceUnavailable(RuntimeError):
@@ -35,10 +39,16 @@ class DeskState:
     # Chroma server was down as the desk started), so the desk recovers without a restart.
     opener: Callable[[DeskState], None] | None = None
     retry_every_s: float = 5.0
+    # How often a request looks whether another index was published (the adapted model's,
+    # built in the background while this one serves).
+    watch_every_s: float = 2.0
     _last_try: float = field(default=0.0, repr=False)
+    _last_watch: float = field(default=0.0, repr=False)
+    _unopenable: str | None = field(default=None, repr=False)
     _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def require_answerer(self) -> Answerer:
+        self.swap_if_published()
         if self.answerer is None:
             self.reopen_if_due()
         if self.answerer is None:
@@ -57,6 +67,33 @@ class DeskState:
             self._last_try = time.monotonic()
             self.problems.clear()
             self.opener(self)
+        finally:
+            self._opening.release()
+
+    def swap_if_published(self) -> None:
+        """When the index layout points at another index than the one serving, open it in the
+        background and swap it in whole; requests meanwhile are answered by the one serving,
+        so none fails during the swap."""
+        if self.opener is None or self.index is None:
+            return
+        if time.monotonic() - self._last_watch < self.watch_every_s:
+            return
+        self._last_watch = time.monotonic()
+        published = IndexLayout(self.settings.index_root).current_name()
+        if published is None or published in {self.index.name, self._unopenable}:
+            return
+        if not self._opening.acquire(blocking=False):  # a swap or a reopen is under way
+            return
+        threading.Thread(target=self._swap, args=(published,), name="index-swap", daemon=True).start()
+
+    def _swap(self, published: str) -> None:
+        serving = self.index.name if self.index else None
+        try:
+            log.info("index %s was published; opening it beside %s", published, serving)
+            self.opener(self)  # sets index and answerer at once, only when both opened
+            if self.index is None or self.index.name != published:
+                self._unopenable = published  # tried once; the one serving goes on serving
+                log.warning("index %s could not be opened; %s goes on serving", published, serving)
         finally:
             self._opening.release()
 

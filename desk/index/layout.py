@@ -114,6 +114,13 @@ class IndexLayout:
             removed.append(entry.name)
         return removed
 
+    def serves_adapted_model(self) -> bool:
+        """Whether the index served now was built with a model adapted to the corpus."""
+        from desk.embedder import is_adapted  # the model's naming is the embedder's business
+
+        name = self.current_name()
+        return name is not None and is_adapted(self.manifest(name).embedding_model)
+
     def names(self) -> list[str]:
         if not self.root.is_dir():
             return []
