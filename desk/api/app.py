@@ -21,7 +21,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from desk.api.body_deadline import BodyDeadline
 from desk.api.headers import SecurityHeaders
+from desk.api.hosts import AllowedHosts
 from desk.api.limits import BodyLimit
 from desk.api.logs import RequestLog
 from desk.api.metrics import Metrics
@@ -76,7 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_problems(app)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestLog, observe=metrics.request)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: before any read
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before any read
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: before anything
     return app
 
 
