@@ -4,8 +4,14 @@ Clients (index, vector store, model, database) open in the lifespan, never at im
 one process can build several apps (the tests do) and a worker starts clean.
 
 Errors answer as JSON `{"error": ...}` with a status a client can act on:
-    422  the request is malformed (empty or over-long question, wrong type, bad JSON)
+    400  a body that cannot be read, or a Host the desk does not answer to (desk/api/hosts.py)
+    401  an operators' route without the operators' token, when one is set
+    403  an API call from a page on a site not allowed (desk/api/origins.py)
     404  no such conversation or provision
+    408  a body that did not arrive in time (desk/api/body_deadline.py)
+    413  a body too large (desk/api/limits.py)
+    422  the request is malformed (empty or over-long question, wrong type, bad JSON)
+    429  too many questions from one client (desk/ratelimit.py)
     503  a part the desk needs is down (index, vector store, database); retry later
     500  a bug; the message says so and no stack trace leaves the process
 """
@@ -75,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_review(app)  # staff review: /api/review (JSON) and the /review pages
     add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
-    document_problems(app)
+    document_problems(app, settings)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestLog, observe=metrics.request)
     app.add_middleware(BodyDeadline, seconds=settings.body_timeout_s)

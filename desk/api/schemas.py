@@ -17,7 +17,14 @@ class ChatRequest(Input):
         json_schema_extra={"examples": [{"question": "Is our CV-screening tool high-risk?"}]}
     )
 
-    question: str = Field(min_length=1, max_length=20000, description="The question, in plain words.")
+    # Its longest length is the settings' (`answering.max_question_chars`), checked by the route
+    # and stated in the schema as `maxLength` (desk/api/openapi.py): one figure for both.
+    question: str = Field(
+        min_length=1,
+        description="The question, in plain words; at least one character that is not a space.",
+        # Not only spaces, and no NUL (desk/api/inputs.py); \x1c-\x1f are spaces to Python.
+        json_schema_extra={"pattern": "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f][^\\u0000]*$"},
+    )
     conversation_id: str | None = Field(
         default=None,
         pattern=r"^[0-9a-f]{32}$",
