@@ -35,7 +35,7 @@ from desk.api.logs import RequestLog
 from desk.api.metrics import Metrics
 from desk.api.openapi import document_problems
 from desk.api.origins import add_origin_rules
-from desk.api.routes import chat, feedback, ops, passages, timeline, widget
+from desk.api.routes import chat, docs, feedback, ops, passages, timeline, widget
 from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
@@ -75,10 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Answers questions on the EU AI Act from the official texts, citing the provisions.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: desk/api/routes/docs.py serves them
+        redoc_url=None,
     )
     for router in (chat.router, passages.router, timeline.router, ops.router, feedback.router, widget.router):
         app.include_router(router)
     install_review(app)  # staff review: /api/review (JSON) and the /review pages
+    docs.install(app)  # /docs and /redoc, with their assets served by the desk
     add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
     document_problems(app, settings)
