@@ -135,6 +135,10 @@ def serve(
         # so anything on loopback could pick its address and escape the rate limit and the
         # login throttle (issue 19).
         proxy_headers=False,
+        # An idle kept-alive connection is closed after 5 s. uvicorn has no timeout on reading a
+        # request body: the desk's own deadline (DESK_BODY_TIMEOUT_S, desk/api/body_deadline.py)
+        # answers a body sent byte by byte with 408 and closes its connection (issue 19).
+        timeout_keep_alive=5,
         log_config=log_config(json_lines=settings.log_format == "json", level=settings.log_level),
     )
 

@@ -102,6 +102,11 @@ class BackendSettings(BaseModel):
     max_tokens: int = Field(default=600, description="Longest answer the backend may write.")
 
 
+# The longest question, in characters once its spaces are collapsed: the setting's default,
+# and what the OpenAPI schema states as the question's `maxLength` (desk/api/openapi.py).
+MAX_QUESTION_CHARS = 2000
+
+
 class AnsweringSettings(BaseModel):
     passages: int = Field(default=6, description="Numbered passages a backend sees.")
     relevance_floor: float = Field(
@@ -113,7 +118,11 @@ class AnsweringSettings(BaseModel):
     weak_retrieval: float = Field(
         default=0.48, description="Below this best similarity an answer is flagged for review."
     )
-    max_question_chars: int = Field(default=2000, description="Longer questions are refused (422).")
+    max_question_chars: int = Field(
+        default=MAX_QUESTION_CHARS,
+        ge=1,
+        description="Longer questions are refused (422); the OpenAPI schema states this limit.",
+    )
     max_turns: int = Field(
         default=200, ge=1, description="Questions one conversation may hold; then a new one is needed (422)."
     )
@@ -139,6 +148,17 @@ class RateLimitSettings(BaseModel):
         default_factory=list,
         description="Addresses or networks of the proxies in front of the desk whose X-Forwarded-For "
         "names the client, for this limit and the login throttle. From anyone else the header is ignored.",
+    )
+
+
+class OpsSettings(BaseModel):
+    """The operators' routes: configuration and Prometheus metrics."""
+
+    token: SecretStr | None = Field(
+        default=None,
+        description="When set, `/-/config` and `/metrics` answer only requests that send "
+        "`Authorization: Bearer <token>` (401 otherwise). Unset: they are open, as `/-/health` and "
+        "`/-/ready` always are.",
     )
 
 
@@ -218,6 +238,7 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
     frame_ancestors: list[str] = Field(
         default_factory=list,
         description="Sites that may show the desk's pages in a frame (CSP frame-ancestors); none by "
@@ -229,6 +250,19 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="The least severe log level written.")
     max_body_bytes: int = Field(
         default=65_536, ge=1024, description="Larger request bodies are refused (413) before they are read."
+    )
+    body_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request body must arrive whole within this many seconds of the request; a "
+        "client that sends it slower is answered 408 and its connection closed, so it cannot hold a "
+        "worker's connection open (a 64 kB body at 10 s is 6.5 kB/s).",
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Host names the desk answers to (the `Host` header), comma-separated or a JSON "
+        "list; `*.firm.example` covers subdomains. `*` (the default) answers any, for local use; "
+        "behind a public name, list it, and any other Host is refused (400).",
     )
     database_url: str = Field(
         default="sqlite:///var/desk.sqlite3",
@@ -249,6 +283,15 @@ class Settings(BaseSettings):
             value = json.loads(value) if value.strip().startswith("[") else value.split(",")
         if isinstance(value, list | tuple):
             return [_origin(str(item)) for item in value if str(item).strip()]
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+        if isinstance(value, list | tuple):
+            return [_host_pattern(str(item)) for item in value if str(item).strip()]
         return value
 
     @property
@@ -273,6 +316,15 @@ class Settings(BaseSettings):
         }
         blob = json.dumps(relevant, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def _host_pattern(text: str) -> str:
+    """`desk.firm.example`, `*.firm.example` or `*`, as Starlette's TrustedHostMiddleware reads them."""
+    pattern = text.strip().lower()
+    wildcard_ok = pattern == "*" or (pattern.startswith("*.") and "*" not in pattern[2:])
+    if ("*" in pattern and not wildcard_ok) or any(c in pattern for c in "/: "):
+        raise ValueError(f"{text!r} is not a host name such as desk.firm.example or *.firm.example")
+    return pattern
 
 
 def _origin(text: str) -> str:

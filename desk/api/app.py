@@ -4,8 +4,14 @@ Clients (index, vector store, model, database) open in the lifespan, never at im
 one process can build several apps (the tests do) and a worker starts clean.
 
 Errors answer as JSON `{"error": ...}` with a status a client can act on:
-    422  the request is malformed (empty or over-long question, wrong type, bad JSON)
+    400  a body that cannot be read, or a Host the desk does not answer to (desk/api/hosts.py)
+    401  an operators' route without the operators' token, when one is set
+    403  an API call from a page on a site not allowed (desk/api/origins.py)
     404  no such conversation or provision
+    408  a body that did not arrive in time (desk/api/body_deadline.py)
+    413  a body too large (desk/api/limits.py)
+    422  the request is malformed (empty or over-long question, wrong type, bad JSON)
+    429  too many questions from one client (desk/ratelimit.py)
     503  a part the desk needs is down (index, vector store, database); retry later
     500  a bug; the message says so and no stack trace leaves the process
 """
@@ -21,13 +27,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from desk.api.body_deadline import BodyDeadline
 from desk.api.headers import SecurityHeaders
+from desk.api.hosts import AllowedHosts
 from desk.api.limits import BodyLimit
 from desk.api.logs import RequestLog
 from desk.api.metrics import Metrics
 from desk.api.openapi import document_problems
 from desk.api.origins import add_origin_rules
-from desk.api.routes import chat, feedback, ops, passages, timeline, widget
+from desk.api.routes import chat, docs, feedback, ops, passages, timeline, widget
 from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
@@ -67,16 +75,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Answers questions on the EU AI Act from the official texts, citing the provisions.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load their scripts from a CDN: desk/api/routes/docs.py serves them
+        redoc_url=None,
     )
     for router in (chat.router, passages.router, timeline.router, ops.router, feedback.router, widget.router):
         app.include_router(router)
     install_review(app)  # staff review: /api/review (JSON) and the /review pages
+    docs.install(app)  # /docs and /redoc, with their assets served by the desk
     add_origin_rules(app, settings.cors_origins)
     _add_error_handlers(app)
-    document_problems(app)
+    document_problems(app, settings)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestLog, observe=metrics.request)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # outermost: before any read
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before any read
+    app.add_middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: before anything
     return app
 
 

@@ -17,7 +17,14 @@ class ChatRequest(Input):
         json_schema_extra={"examples": [{"question": "Is our CV-screening tool high-risk?"}]}
     )
 
-    question: str = Field(min_length=1, max_length=20000, description="The question, in plain words.")
+    # Its longest length is the settings' (`answering.max_question_chars`), checked by the route
+    # and stated in the schema as `maxLength` (desk/api/openapi.py): one figure for both.
+    question: str = Field(
+        min_length=1,
+        description="The question, in plain words; at least one character that is not a space.",
+        # Not only spaces, and no NUL (desk/api/inputs.py); \x1c-\x1f are spaces to Python.
+        json_schema_extra={"pattern": "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f][^\\u0000]*$"},
+    )
     conversation_id: str | None = Field(
         default=None,
         pattern=r"^[0-9a-f]{32}$",
@@ -153,7 +160,12 @@ class AmendedOut(BaseModel):
 
 
 # Feedback from the widget (issue 6), read by the staff review queue (issue 7).
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # the shape of an address; only a mail server can say it works
+# The shape of an address (only a mail server can say it works), or only spaces: no address.
+# One pattern for the desk (Python) and the schema (ECMA/Rust engines), so both read a field
+# alike: Python counts \x1c-\x1f as spaces, the others do not, so they are named.
+_SPACE = r"[\s\u001c-\u001f]"
+_NAME = r"[^@\s\u0000\u001c-\u001f]+"
+EMAIL_FIELD = rf"^{_SPACE}*(?:{_NAME}@{_NAME}\.{_NAME})?{_SPACE}*$"
 COMMENT_LIMIT = 5000
 
 
@@ -185,18 +197,21 @@ class ExpertRequestIn(Input):
     )
 
     email: str | None = Field(
-        default=None, max_length=320, description="Where the asker may be contacted; optional."
+        default=None,
+        max_length=320,
+        description="Where the asker may be contacted; optional (empty: none).",
+        json_schema_extra={"pattern": EMAIL_FIELD},
     )
     comment: str | None = Field(default=None, max_length=COMMENT_LIMIT, description="Kept whole, as written.")
 
     @field_validator("email")
     @classmethod
     def _an_address(cls, email: str | None) -> str | None:
-        if email is None or not email.strip():
-            return None  # an empty field in a form means "no address"
-        if not re.fullmatch(_EMAIL, email.strip()):
+        if email is None:
+            return None
+        if not re.fullmatch(EMAIL_FIELD, email):
             raise ValueError("the email address is not valid (name@domain.example), or leave it out")
-        return email.strip()
+        return email.strip() or None  # an empty field in a form means "no address"
 
 
 class ExpertRequestOut(BaseModel):

@@ -123,7 +123,7 @@
   // ---------------------------------------------------------------- talking to the desk
 
   class DeskError extends Error {
-    /** kind: "unreachable" | "rate_limited" | "invalid" | "not_found" | "failed" | "stopped" */
+    /** kind: "unreachable" | "refused" | "rate_limited" | "invalid" | "not_found" | "failed" | "stopped" */
     constructor(kind, message, retryAfter) {
       super(message || kind);
       this.kind = kind;
@@ -135,6 +135,11 @@
     switch (error.kind) {
       case "unreachable":
         return "The desk cannot be reached. Check your connection, then try again.";
+      case "refused":
+        // The desk refused this site (403, readable since issue 19): only its operator can fix that.
+        return error.message.includes("DESK_CORS_ORIGINS")
+          ? `This site is not allowed to use the desk: its operator must add ${window.location.origin} to DESK_CORS_ORIGINS.`
+          : "The desk refused this request." + (error.message ? ` (${error.message})` : "");
       case "rate_limited":
         return error.retryAfter
           ? `The desk is busy with other questions. Please try again in ${error.retryAfter} seconds.`
@@ -179,6 +184,7 @@
       if (response.status === 429) return new DeskError("rate_limited", message, response.headers.get("Retry-After"));
       if (response.status === 422) return new DeskError("invalid", message || "The desk could not read that.");
       if (response.status === 404) return new DeskError("not_found", message || "Not found.");
+      if (response.status === 403) return new DeskError("refused", message);
       return new DeskError("failed", message);
     }
 

@@ -394,14 +394,21 @@ def test_errors_say_what_happened_and_offer_a_retry(page: Page, desk, host_pages
     assert len(held) == 1
 
 
-def test_a_site_not_on_the_list_is_refused(page: Page, desk, host_pages, sites):
+def test_a_site_not_on_the_list_is_refused_and_told_what_its_operator_must_do(
+    page: Page, desk, host_pages, sites
+):
     store = Store(desk.database_url)
     try:
         before = store.count_answers()
         _open(page, host_pages["refused"])
         page.get_by_label("Your question").fill("What is a provider?")
         page.get_by_label("Your question").press("Enter")
-        expect(page.locator(".turn .error")).to_contain_text("cannot be reached")
+        # The 403 is readable by the refused page, so the widget says who must do what (issue 19).
+        expect(page.locator(".turn .error")).to_contain_text(
+            "This site is not allowed to use the desk: its operator must add "
+            f"{sites['other'].origin} to DESK_CORS_ORIGINS."
+        )
+        expect(page.locator(".turn .error")).not_to_contain_text("cannot be reached")
         refused = httpx.post(
             f"{desk.url}/api/chat",
             json={"question": "What is a provider?"},

@@ -39,12 +39,15 @@ def answer_out(answer: Answer) -> AnswerOut:
 
 def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tuple[str, str]]]:
     """The question checked against the settings, its conversation, and that conversation so far."""
+    # Counted as sent, as the schema's `maxLength` counts it.
+    limit = state.settings.answering.max_question_chars
+    if len(request.question) > limit:
+        raise HTTPException(
+            422, f"the question is {len(request.question)} characters long; the limit is {limit}"
+        )
     question = " ".join(request.question.split())
     if not question:
         raise HTTPException(422, "the question is empty")
-    limit = state.settings.answering.max_question_chars
-    if len(question) > limit:
-        raise HTTPException(422, f"the question is {len(question)} characters long; the limit is {limit}")
     state.require_answerer()
     if request.conversation_id is None:
         return question, uuid.uuid4().hex, []

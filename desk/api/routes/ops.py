@@ -1,14 +1,41 @@
-"""Read-only introspection for operators: health, readiness, configuration, metrics."""
+"""Read-only introspection for operators: health, readiness, configuration, metrics.
+
+Health and readiness are always open (load balancers and Docker's healthcheck ask them);
+configuration and metrics need the operators' token when `DESK_OPS__TOKEN` is set.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hmac
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from desk.api.state import StateDep
 from desk.backends import available_backends
 
 router = APIRouter(tags=["operations"])
+
+
+def _operators_only(request: Request, state: StateDep) -> None:
+    """401 unless the request carries `Authorization: Bearer <ops token>`, when one is set."""
+    token = state.settings.ops.token
+    if token is None:
+        return
+    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not _same(sent.strip(), token.get_secret_value()):
+        raise HTTPException(
+            401,
+            "this route needs the operators' token: send Authorization: Bearer <DESK_OPS__TOKEN>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def _same(sent: str, token: str) -> bool:
+    return hmac.compare_digest(sent.encode(), token.encode())  # in constant time: no guessing by timing
+
+
+OperatorsOnly = [Depends(_operators_only)]
 
 
 @router.get("/-/health")
@@ -33,7 +60,7 @@ def ready(state: StateDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
-@router.get("/-/config")
+@router.get("/-/config", dependencies=OperatorsOnly)
 def config(state: StateDep) -> dict:
     """What the desk runs with; never a secret."""
     settings = state.settings
@@ -53,6 +80,6 @@ def config(state: StateDep) -> dict:
     }
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get("/metrics", include_in_schema=False, dependencies=OperatorsOnly)
 def metrics(state: StateDep) -> Response:
     return Response(state.metrics.render(), media_type="text/plain; version=0.0.4")
