@@ -63,6 +63,7 @@ def ready(state: StateDep) -> JSONResponse:
 @router.get("/-/config", dependencies=OperatorsOnly)
 def config(state: StateDep) -> dict:
     """What the desk runs with; never a secret."""
+    state.swap_if_published()  # an operator watching for the adapted model need not ask a question
     settings = state.settings
     index = state.index
     return {
