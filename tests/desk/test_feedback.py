@@ -195,11 +195,12 @@ def test_other_sites_are_refused(sqlite_desk, origin):
         f"/api/answers/{answer_id}/feedback", json={"rating": "down"}, headers={"Origin": origin}
     )
     assert response.status_code == 403 and "DESK_CORS_ORIGINS" in response.json()["error"]
-    assert "access-control-allow-origin" not in response.headers
+    # The refusal is readable by the page (issue 19): the widget tells its operator what to do.
+    assert response.headers["access-control-allow-origin"] == origin
     preflight = sqlite_desk.options(
         "/api/chat", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
     )
-    assert preflight.status_code == 403
+    assert preflight.status_code == 204  # so the browser sends the request and reads its refusal
     assert _store(sqlite_desk).feedback(answer_id) == []  # refused before anything was stored
 
 
