@@ -452,14 +452,9 @@ class HybridRetriever:
         # does: elsewhere its passages would take the law's places among the candidates.
         with_plan = asks_about_eu_action(query)
         wanted = _CANDIDATES if with_plan else _CANDIDATES + self._plan_passages
-
-        def candidates(ids: list[str]) -> list[str]:
-            return (ids if with_plan else [pid for pid in ids if not pid.startswith(_PLAN_SOURCE)])[
-                :_CANDIDATES
-            ]
-
         dense_hits = self.index.dense.search(self._embed_query(query), wanted)
-        dense_hits = [hit for hit in dense_hits if hit[0] in set(candidates([pid for pid, _ in dense_hits]))]
+        if not with_plan:
+            dense_hits = [hit for hit in dense_hits if not hit[0].startswith(_PLAN_SOURCE)][:_CANDIDATES]
         # BM25 also searches the Act's words for the everyday ones ("chatbot"); the embedding
         # model is given the question as asked (adding them there measured worse).
         lexical_query = f"{_without_the_plans_name(query)} {in_the_acts_words(query)}"
