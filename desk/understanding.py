@@ -44,12 +44,16 @@ _DATE_QUESTION = re.compile(
     r"|\bapplication date|\bappl(y|ies|icable) from\b|\bstarts? to apply\b|\bapply when\b"
     r"|\bwhen\b.{0,80}\b(appl(y|ies|icable)|bind|binds|take effect|in effect|in force|kicks? in|start|begin"
     r"|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
-    r"|\bdeadlines?\b|\btimeline\b"
+    # A reporting deadline is a time limit the duty sets (Article 73), not a date of application.
+    r"|(?<!reporting )\bdeadlines?\b(?! (to|for) (report|notif))|\btimeline\b"
 )
 _CLASSIFICATION_QUESTION = re.compile(
-    r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b[^.?!]{0,80}\bh[ig]{2}h[- ]?risk\b"
+    r"\b(is|are|be|count|counts|qualif\w*|considered|classed|make|makes)\b"
+    # "What are our obligations for a high-risk AI system?" asks the duties, not the class.
+    r"(?:(?!obligations?|duties|requirements?|rules)[^.?!]){0,80}\bh[ig]{2}h[- ]?risk\b"
     r"(?!\s+(requirements?|obligations?|rules|regime|provisions?|duties))"
-    r"|\bh[ig]{2}h[- ]?risk\?|\bclassif|\bannex iii (use|area|case|categor)"
+    # "classified as having systemic risk" is Article 51's question, not Article 6's.
+    r"|\bh[ig]{2}h[- ]?risk\?|\bclassif(?![^.?!]{0,40}systemic)|\bannex iii (use|area|case|categor)"
 )
 _ALLOWED_QUESTION = re.compile(
     r"\b(allowed|permitted|permissible|prohibited|prohibition|banned|bans?|forbidden|illegal|unlawful|lawful"
@@ -222,8 +226,17 @@ def _kinds(lowered: str, named: list[str], own: list[str]) -> tuple[Kind, ...]:
     """The kinds a question is of, those its last question asks first: "… unpaid library fines
     … Is that allowed?" asks whether it is allowed, not how much."""
     asked = last_question(lowered)
-    found = _kinds_in(lowered, named, own)
+    found = _kinds_in(asking_sentences(lowered), named, own)
     return tuple(sorted(found, key=lambda kind: kind not in _kinds_in(asked, named, own)))
+
+
+def asking_sentences(lowered: str) -> str:
+    """The sentences of a question that ask something: its setting says what the asker does,
+    not what is asked ("We deploy an AI that is not high-risk. Can we process religious data?"
+    asks nothing about classification). All of it, when no sentence ends with a question mark."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", lowered.strip()) if s]
+    asking = [s for s in sentences if s.endswith("?")]
+    return f" {' '.join(asking)} " if asking else lowered
 
 
 # The plan's initiatives known by their acronyms, in capitals as the plan writes them.

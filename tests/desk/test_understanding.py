@@ -123,3 +123,24 @@ def test_another_law_in_the_setting_only_is_not_the_question():
         "on how AI risk management fits in?"
     )
     assert read_question(question).regime is None
+
+
+@pytest.mark.parametrize(
+    ("question", "not_asked", "asked"),
+    [
+        # The setting says what the asker does; only the sentence that asks decides the kind.
+        (
+            "We deploy a customer-service AI that is not high-risk. Can we process religious data "
+            "to check it for bias?",
+            Kind.HIGH_RISK,
+            None,
+        ),
+        ("What are our obligations for a high-risk AI system?", Kind.HIGH_RISK, Kind.DUTIES),
+        ("Could our model still be classified as having systemic risk?", Kind.HIGH_RISK, None),
+        ("What are our reporting deadlines for a serious incident?", Kind.WHEN, None),
+    ],
+)
+def test_what_is_asked_is_read_from_the_asking_sentence(question, not_asked, asked):
+    kinds = read_question(question).kinds
+    assert not_asked not in kinds
+    assert asked is None or asked in kinds

@@ -8,7 +8,7 @@ import re
 from collections.abc import Set
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part, first_sentence
+from desk.answering.lead.text import as_part, first_sentence, sentence_for
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
@@ -141,7 +141,7 @@ def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSente
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
         heading = label_for(passage.anchor) + (f" ({title})" if title else "")
-        said = first_sentence(statement.text)
+        said = sentence_for(statement.text, asked.question)
         written.append(LeadSentence(f"{heading}: {said}{numbering.marker(passage.anchor)}."))
         if len(written) == _BEST:
             break

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desk.index.lexical import tokens  # the BM25 index's words: its stems, no stop words
 from desk.statements import item_body, statements
 from desk.types import Provision
 
@@ -12,6 +13,39 @@ from desk.types import Provision
 def first_sentence(text: str) -> str:
     """A statement's first sentence (an item may hold several): '… provider. It shall …' -> '… provider'."""
     return as_part(re.split(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])", " ".join(text.split()))[0])
+
+
+_SENTENCE_BREAK = re.compile(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])")
+# A sentence that leans on the one before ("It shall …") does not stand on its own in a lead.
+_LEANS_BACK = re.compile(r"^(It|They|This|That|These|Those|Such|The latter|The former)\b")
+_ASKS_HOW_LONG = re.compile(
+    r"\bhow (long|soon|quickly)\b|\bwithin (what|which|how)\b|\btime limits?\b"
+    r"|\bdeadlines?\b|\bretention\b|\bkeep\b[^?]{0,40}\bfor\b"
+)
+_DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|ten|fifteen|thirty)\s+"
+    r"(working\s+)?(days?|weeks?|months?|years?|hours?)\b",
+    re.I,
+)
+
+
+def sentence_for(text: str, question: str) -> str:
+    """The sentence of a statement that answers the question best: the first, unless a later
+    one that stands on its own shares more of the question's words, or gives the time limit a
+    "how long" question asks for ("… shall be kept … of at least six months")."""
+    sentences = _SENTENCE_BREAK.split(" ".join(text.split()))
+    if len(sentences) == 1:
+        return as_part(sentences[0])
+    asked = set(tokens([question])[0])
+    how_long = bool(_ASKS_HOW_LONG.search(question.lower()))
+
+    def score(index: int) -> tuple[int, int, int]:
+        sentence = sentences[index]
+        timed = int(how_long and bool(_DURATION.search(sentence)))
+        return timed, len(asked & set(tokens([sentence])[0])), -index
+
+    standing = [i for i in range(len(sentences)) if i == 0 or not _LEANS_BACK.match(sentences[i])]
+    return as_part(sentences[max(standing, key=score)])
 
 
 def as_part(text: str) -> str:
