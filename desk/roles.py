@@ -94,7 +94,8 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
 DUTY_QUESTION = re.compile(
     r"\b(obligations?|dut(y|ies)|responsibilit(y|ies)|requirements? (for|on) (us|me)|must (we|i)|do (we|i) "
     r"(have|need) to|are (we|i) (required|obliged)|have to do|need to do|comply|compliance|what do (we|i) "
-    r"need|what (must|should|shall)|who (must|has to)|requires? (from|of)|required of)\b"
+    r"need|what (must|should|shall)|who (must|has to)|requires? (from|of|us|me)|required of"
+    r"|(have|need) to (tell|inform|disclose|label|notify))\b"
 )
 _ROLE_SWITCH = re.compile(
     r"\b(our|my|own) (name|brand|trade ?mark|label)\b|\brebrand|\bwhite[- ]label|\bsubstantial(ly)? modif"

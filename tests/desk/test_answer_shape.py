@@ -198,3 +198,39 @@ def test_what_a_provision_said_before_is_put_beside_what_it_says_now(client):
 def test_a_small_mid_cap_is_told_its_own_fine_cap(client):
     answer = ask(client, "We are now a small mid-cap. Did the Omnibus change the fines we could face?")
     assert "art-99.par-6a" in _lead_cites(answer) and "SMCs" in answer["lead"]
+
+
+def test_a_prohibited_practice_is_named_whole_with_its_verdict(client):
+    answer = ask(
+        client,
+        "A city council wants to give residents a 'civic score' based on unpaid library fines and noise "
+        "complaints, and rank applications for social housing by it. Is that permitted?",
+    )
+    _shape_holds(answer)
+    assert answer["lead"].startswith("No: Article 5(1)(c) lists among the prohibited AI practices")
+    # Point (c)'s own words, not only its first sub-point.
+    assert "based on their social behaviour" in answer["lead"]
+    assert "art-5.par-1.pt-c" in _lead_cites(answer)
+
+
+def test_an_exclusion_of_article_2_answers_whether_the_act_applies(client):
+    answer = ask(
+        client,
+        "We're a defence contractor building an AI targeting-support system exclusively for a Member "
+        "State's armed forces. Does the AI Act apply to us?",
+    )
+    _shape_holds(answer)
+    assert answer["lead"].startswith("No: Article 2(3) says:")
+    assert "exclusively for military, defence or national security purposes" in answer["lead"]
+    # An exclusion with an exception of its own gives no plain "no".
+    open_source = ask(
+        client, "We release our AI system under an open-source licence. Does the AI Act apply to us?"
+    )
+    assert "Article 2(12)" in open_source["lead"] and not open_source["lead"].startswith(("No", "Yes"))
+
+
+def test_a_chatbot_provider_is_told_what_to_tell_users(client):
+    answer = ask(
+        client, "We're launching a customer-support chatbot. What does the AI Act require us to tell users?"
+    )
+    assert "interacting with an AI system" in answer["lead"] and "art-50.par-1" in _lead_cites(answer)

@@ -6,6 +6,7 @@
         how much   the fine clause of Article 99's tier, Article 101 for GPAI models  fines.py
         high-risk? the Annex III point's words, Article 6(2), 6(3); Article 50   classification.py
         allowed?   the Article 5 point that prohibits the practice        classification.py
+        covered?   the Article 2 exclusion the question's words describe   coverage.py
         duties     the role's duty articles by their titles, and what they list   duties.py
         what is, what changed, provision X, anything else                 provisions.py
         the AI Continent Action Plan: its words, labelled as policy; after the law   plan.py
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from desk.answering.lead import classification, dates, duties, fines, plan, premises, provisions
+from desk.answering.lead import classification, coverage, dates, duties, fines, plan, premises, provisions
 from desk.answering.lead.law import Asked, Law, Numbering
 from desk.answering.verify import LeadSentence
 from desk.index.loaded import Corpus
@@ -73,11 +74,13 @@ class Composer:
     def __init__(self, corpus: Corpus, timeline: Timeline):
         self.law = Law(corpus, timeline)
         practices = classification.Practices(self.law)
+        exclusions = coverage.Exclusions(self.law)
         self._writers: dict[Kind, Write] = {
             Kind.WHEN: dates.when,
             Kind.HOW_MUCH: fines.fines,
             Kind.HIGH_RISK: classification.high_risk,
             Kind.ALLOWED: lambda law, asked: classification.allowed(law, practices, asked),
+            Kind.COVERED: lambda law, asked: coverage.covered(law, exclusions, asked),
             Kind.WHAT_IS: provisions.definition,
             Kind.DUTIES: duties.duties,
             Kind.CHANGED: provisions.changed,

@@ -209,8 +209,22 @@ def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSent
     practice = practices.prohibiting(asked.reading, asked.numbering.passages)
     if practice is None:  # not one Article 5 names: no verdict the law's structure gives
         return [], None
-    body = own_item(law.provision(practice))
+    body = _practice_words(law.provision(practice))
     verdict = "yes" if _PROHIBITION_WORDS.search(last_question(asked.question)) else "no"
     return [
-        LeadSentence(f"{label_for(practice)} prohibits {body}{asked.numbering.marker(practice)}.")
+        LeadSentence(
+            f"{label_for(practice)} lists among the prohibited AI practices {body}"
+            f"{asked.numbering.marker(practice)}."
+        )
     ], verdict
+
+
+def _practice_words(point) -> str:
+    """What an Article 5 point prohibits, in its own words: a point with sub-points whole
+    (point (c)'s social score "based on their social behaviour …", then its two outcomes), not
+    its first sub-point alone."""
+    said = statements(point.text)
+    own = " ".join(point.text.split())
+    if said and said[0].lead_in and own.startswith(" ".join(said[0].lead_in.split())[:60]):
+        return as_part(own)
+    return own_item(point)
