@@ -1,12 +1,21 @@
-"""A per-client limit on the requests that cost the desk work (questions, feedback).
+"""Limits on the requests that cost the desk work (questions, feedback): one per conversation
+and one per client address, both holding at once (issue 19).
+
+A conversation is one person asking: it is counted by the secret it sends
+(`X-Conversation-Secret`, by its hash: the raw secret is never stored). The address is a
+ceiling for everyone behind it, set high enough for an office behind one NAT; it alone
+counts a new conversation's first question, and anyone who starts a new conversation for
+every question to escape the first limit.
 
 Counted in the database every replica shares, so a client meets one limit however its
-requests are spread: a fixed window per client, bumped with one upsert that returns the new
-count (PostgreSQL and SQLite both have INSERT ... ON CONFLICT ... RETURNING). Over the limit
-the desk answers 429 with Retry-After, the seconds left in the window.
+requests are spread: a fixed window per key, bumped with one upsert that returns the new
+count (PostgreSQL and SQLite both have INSERT ... ON CONFLICT ... RETURNING). Over a limit
+the desk answers 429 with Retry-After, the seconds left in the window, and a message naming
+the limit that was reached (the widget words its notice by it).
 
-The client is the peer address, or, when the peer is a proxy the settings trust, the
-address that proxy saw (the last entry of X-Forwarded-For).
+The address is the peer's, or, when the peer is a proxy the settings trust, the address that
+proxy saw (the last entry of X-Forwarded-For): `client_of`, the one rule the login throttle
+reads too.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
+from desk.api.conversation_access import SECRET_HEADER, secret_hash
 from desk.settings import RateLimitSettings
 
 _windows = Table(
@@ -34,14 +44,27 @@ _windows = Table(
 _SWEEP_EVERY = 500  # requests between deletions of windows that have passed
 
 
+# The words of each limit in its 429: "too many requests <from this address>".
+FROM_ADDRESS = "from this address"
+IN_CONVERSATION = "in this conversation"
+
+
 class RateLimited(HTTPException):
-    def __init__(self, limit: int, window_s: int, retry_after: int):
+    def __init__(self, whose: str, limit: int, window_s: int, retry_after: int):
+        shared = ", shared by everyone behind it" if whose == FROM_ADDRESS else ""
         super().__init__(
             429,
-            f"too many requests from this client: the limit is {limit} per {window_s} s; "
+            f"too many requests {whose}: the limit is {limit} per {window_s} s{shared}; "
             f"retry in {retry_after} s",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+@dataclass(frozen=True)
+class _Quota:
+    key: str  # the row of rate_limit_windows: an address, or "conversation:" and a secret's hash
+    limit: int
+    whose: str
 
 
 @dataclass
@@ -50,27 +73,38 @@ class RateLimiter:
     settings: RateLimitSettings
     _since_sweep: int = 0
 
-    def hit(self, client: str, now: float | None = None) -> None:
-        """Count a request of `client`; raise RateLimited when it is over the limit."""
-        limit, window_s = self.settings.requests, self.settings.window_s
-        if limit <= 0:
+    def hit(self, client: str, now: float | None = None, *, conversation_secret: str | None = None) -> None:
+        """Count a request from the address `client`, and of the conversation whose secret it
+        sent; raise RateLimited when either is over its limit."""
+        quotas = [_Quota(client, self.settings.requests, FROM_ADDRESS)]
+        if conversation_secret:
+            key = "conversation:" + secret_hash(conversation_secret)
+            quotas.append(_Quota(key, self.settings.conversation_requests, IN_CONVERSATION))
+        quotas = [quota for quota in quotas if quota.limit > 0]
+        if not quotas:
             return
+        window_s = self.settings.window_s
         now = time.time() if now is None else now
         window = int(now // window_s)
-        insert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(_windows)
-        bump = (
-            insert.values(client=client[:100], window=window, count=1)
-            .on_conflict_do_update(index_elements=["client", "window"], set_={"count": _windows.c.count + 1})
-            .returning(_windows.c.count)
-        )
         with self.engine.begin() as connection:
-            count = connection.execute(bump).scalar_one()
+            over = [q for q in quotas if self._bump(connection, q.key, window) > q.limit]
             self._since_sweep += 1
             if self._since_sweep >= _SWEEP_EVERY:
                 self._since_sweep = 0
                 connection.execute(delete(_windows).where(_windows.c.window < window - 1))
-        if count > limit:
-            raise RateLimited(limit, window_s, retry_after=max(1, int((window + 1) * window_s - now) + 1))
+        if over:  # when both are, the conversation's is named: the asker's own questions reached it
+            retry_after = max(1, int((window + 1) * window_s - now) + 1)
+            raise RateLimited(over[-1].whose, over[-1].limit, window_s, retry_after)
+
+    def _bump(self, connection, key: str, window: int) -> int:
+        """Add one to the key's count in this window; the new count."""
+        insert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(_windows)
+        bump = (
+            insert.values(client=key[:100], window=window, count=1)
+            .on_conflict_do_update(index_elements=["client", "window"], set_={"count": _windows.c.count + 1})
+            .returning(_windows.c.count)
+        )
+        return connection.execute(bump).scalar_one()
 
 
 def client_of(request: Request, trusted_proxies: list[str]) -> str:
@@ -95,7 +129,9 @@ def _limit(request: Request) -> None:
     state = request.app.state.desk
     limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
     if limiter is not None:
-        limiter.hit(client_of(request, limiter.settings.trusted_proxies))
+        # Counted as sent: a wrong secret is refused by its route, after it has been counted.
+        secret = request.headers.get(SECRET_HEADER)
+        limiter.hit(client_of(request, limiter.settings.trusted_proxies), conversation_secret=secret)
 
 
 # A dependency for the routes that cost work: `dependencies=[RateLimit]`.

@@ -138,12 +138,27 @@ class AnsweringSettings(BaseModel):
 
 
 class RateLimitSettings(BaseModel):
-    """Requests per client on the routes that cost work (questions, feedback), shared by all replicas."""
+    """Requests on the routes that cost work (questions, feedback), counted in the database all
+    replicas share. Two limits hold at once: one per conversation (the secret it sends), which is
+    one person asking, and one per client address, a ceiling for everyone behind it (an office
+    behind one NAT is one address). A new conversation's first question counts against the
+    address alone. Over either, the desk answers 429 with Retry-After and names the limit."""
 
     requests: int = Field(
-        default=30, ge=0, description="Requests a client may make per window; 0 turns the limit off."
+        default=120,
+        ge=0,
+        description="Requests one client address may make per window, whoever is behind it: set for an "
+        "office of some dozens asking at once behind one NAT, not for one person (that is "
+        "`conversation_requests`). 0 turns this limit off.",
     )
-    window_s: int = Field(default=60, ge=1, description="The window, in seconds.")
+    conversation_requests: int = Field(
+        default=20,
+        ge=0,
+        description="Requests one conversation may make per window (questions, ratings, comments, "
+        "expert requests), counted by its secret. A person reading the answers asks a few a minute; "
+        "0 turns this limit off.",
+    )
+    window_s: int = Field(default=60, ge=1, description="The window of both limits, in seconds.")
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Addresses or networks of the proxies in front of the desk whose X-Forwarded-For "

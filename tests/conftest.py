@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from desk.api.conversation_access import SECRET_HEADER
 from desk.settings import SHARED_CORPUS, ChunkingSettings, CorpusSettings, RateLimitSettings, Settings
 from desk.types import Answer, Authority, Citation, Passage
 
@@ -177,7 +178,7 @@ def corpus_settings(tmp_path_factory, embedder) -> Settings:
     settings = Settings(
         data_dir=folder,
         database_url=f"sqlite:///{folder / 'desk.sqlite3'}",
-        rate_limit=RateLimitSettings(requests=0),
+        rate_limit=RateLimitSettings(requests=0, conversation_requests=0),
     )
     ingest(settings, lambda: embedder)
     return settings
@@ -225,13 +226,18 @@ def postgres_url(new_postgres_database) -> str:
 
 
 def spawn_desk(env: dict[str, str], log: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """`desk serve` on a free loopback port with `env` added (rate limit off unless `env` sets
-    one), its output appended to `log`; it is not waited for."""
+    """`desk serve` on a free loopback port with `env` added (rate limits off unless `env` sets
+    them), its output appended to `log`; it is not waited for."""
     port = free_port()
     with open(log, "ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "desk", "serve", "--port", str(port), "--workers", str(workers)],
-            env={**os.environ, "DESK_RATE_LIMIT__REQUESTS": "0", **env},
+            env={
+                **os.environ,
+                "DESK_RATE_LIMIT__REQUESTS": "0",
+                "DESK_RATE_LIMIT__CONVERSATION_REQUESTS": "0",
+                **env,
+            },
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -290,11 +296,30 @@ def corpus_client(corpus_settings, tmp_path_factory):
         yield client
 
 
-def ask(client, question: str, **body) -> dict:
-    """POST /api/chat through a TestClient; the answer, which must come."""
-    response = client.post("/api/chat", json={"question": question, **body})
+def ask(client, question: str, *, follows: dict | None = None, **body) -> dict:
+    """POST /api/chat through a TestClient; the answer, which must come. `follows`: the answer
+    that started a conversation, continued with its id and secret."""
+    headers = {}
+    if follows is not None:
+        body["conversation_id"] = follows["conversation_id"]
+        headers[SECRET_HEADER] = follows["conversation_secret"]
+    response = client.post("/api/chat", json={"question": question, **body}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def save_opened(store, answer: Answer) -> dict[str, str]:
+    """Store an answer as the chat route stores a new conversation's; the header that opens it."""
+    from desk.api.conversation_access import issue_secret
+
+    secret, digest = issue_secret()
+    store.save(answer, digest)
+    return {SECRET_HEADER: secret}
+
+
+def secret_of(answer: dict) -> dict[str, str]:
+    """The header that opens the conversation `answer` started."""
+    return {SECRET_HEADER: answer["conversation_secret"]}
 
 
 CHROMIUM = Path("/usr/bin/chromium")

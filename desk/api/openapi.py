@@ -6,7 +6,8 @@ middleware answers before a route runs are added to each operation they can reac
 
     400  a body that cannot be read (not UTF-8, broken form), or a Host not in `allowed_hosts`
     401  `/-/config` without the operators' token, when one is set
-    403  an /api/ call from a page on a site not in `cors_origins` (desk/api/origins.py)
+    403  an /api/ call from a page on a site not in `cors_origins` (desk/api/origins.py); or,
+         where the operation takes `X-Conversation-Secret`, a request without it
     408  a body that did not arrive in time (desk/api/body_deadline.py)
     413  a body over `max_body_bytes` (desk/api/limits.py)
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from desk.api import conversation_access
 from desk.api.origins import GUARDED_PREFIX
 from desk.api.schemas import Problem
 from desk.settings import Settings
@@ -40,6 +42,7 @@ def document_problems(app: FastAPI, settings: Settings) -> None:
             for path, operations in schema.get("paths", {}).items():
                 for operation in operations.values():
                     _document_errors(path, operation, settings)
+                    conversation_access.state_in_schema(path, operation)
             if settings.ops.token is not None:
                 _document_ops_token(schema)
             for unused in ("HTTPValidationError", "ValidationError"):
@@ -62,8 +65,13 @@ def _document_errors(path: str, operation: dict, settings: Settings) -> None:
         )
         responses.setdefault("400", _problem("Bad request: " + "; or ".join(reasons) + "."))
     if path.startswith(GUARDED_PREFIX):
+        secret = any(p["name"] == conversation_access.SECRET_HEADER for p in operation.get("parameters", []))
         responses.setdefault(
-            "403", _problem("The calling page's site (`Origin`) is not allowed to use the desk.")
+            "403",
+            _problem(
+                "The calling page's site (`Origin`) is not allowed to use the desk"
+                + (f"; or `{conversation_access.SECRET_HEADER}` was not sent." if secret else ".")
+            ),
         )
     if has_body:
         responses.setdefault("408", _problem("The body did not arrive in time; the connection is closed."))

@@ -19,9 +19,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from desk.api.conversation_access import SECRET_HEADER
+
 GUARDED_PREFIX = "/api/"
 ALLOWED_METHODS = ["GET", "POST"]
-ALLOWED_HEADERS = ["Content-Type"]
+ALLOWED_HEADERS = ["Content-Type", SECRET_HEADER]  # the widget opens its conversation with the secret
 _REFUSAL = "pages on {origin} may not use this desk: its operator must add {origin} to DESK_CORS_ORIGINS"
 
 

@@ -28,7 +28,8 @@ class ChatRequest(Input):
     conversation_id: str | None = Field(
         default=None,
         pattern=r"^[0-9a-f]{32}$",
-        description="Continue this conversation; leave out to start a new one.",
+        description="Continue this conversation, sending its secret as `X-Conversation-Secret`; "
+        "leave out to start a new one.",
     )
     role: Role | None = Field(
         default=None,
@@ -40,6 +41,12 @@ class ChatRequest(Input):
 class AnswerOut(BaseModel):
     id: str
     conversation_id: str
+    conversation_secret: str | None = Field(
+        default=None,
+        description="Given once, with the answer that starts a conversation (null on follow-ups): "
+        "send it as `X-Conversation-Secret` to read the conversation, continue it or rate its "
+        "answers. The desk keeps only a hash of it and cannot give it again.",
+    )
     question: str
     lead: str = Field(
         description="The direct answer: one to four sentences, each citing its passages as [n] "

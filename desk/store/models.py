@@ -21,6 +21,9 @@ class ConversationRecord(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The sha256 of the secret that opens the conversation (desk/api/conversation_access.py);
+    # None for conversations stored before secrets were issued, which nobody anonymous opens.
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     answers: Mapped[list[AnswerRecord]] = relationship(
         back_populates="conversation", order_by="AnswerRecord.created_at"
     )

@@ -126,12 +126,13 @@ class Store:
         except SQLAlchemyError:
             return False
 
-    def save(self, answer: Answer) -> None:
-        """Store a question, its answer and its citations in one transaction."""
+    def save(self, answer: Answer, secret_hash: str | None = None) -> None:
+        """Store a question, its answer and its citations in one transaction. The first answer
+        of a conversation makes its record, keeping `secret_hash`; later ones leave it as it is."""
         # Core inserts, not the ORM: this runs on every question and the ORM's unit of work
         # costs more than the database does.
         conversation = self._insert(ConversationRecord.__table__).values(
-            id=answer.conversation_id, created_at=now()
+            id=answer.conversation_id, created_at=now(), secret_hash=secret_hash
         )
         try:
             for attempt in _write_attempts():
@@ -158,6 +159,23 @@ class Store:
             if conversation is None:
                 return None
             return [_turn(record) for record in conversation.answers]
+
+    def conversation_secret_hash(self, conversation_id: str) -> str | None:
+        """The hash of the secret that opens the conversation; None when there is no such
+        conversation, or it has no secret."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(ConversationRecord.secret_hash).where(ConversationRecord.id == conversation_id)
+            )
+
+    def answer_secret_hash(self, answer_id: str) -> str | None:
+        """The hash of the secret of the conversation an answer belongs to; None as above."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(ConversationRecord.secret_hash)
+                .join(AnswerRecord, AnswerRecord.conversation_id == ConversationRecord.id)
+                .where(AnswerRecord.id == answer_id)
+            )
 
     def recent_turns(self, conversation_id: str, last: int) -> tuple[list[Turn], int] | None:
         """The `last` turns of a conversation, in order, and how many it has in all; None if

@@ -12,6 +12,10 @@
  *   custom properties --desk-accent, --desk-background, --desk-text, --desk-font, --desk-radius
  *   on the page (for example on `ai-act-desk { ... }`).
  *
+ * A conversation is opened by the secret the desk issued when it started (issue 19): the widget
+ * keeps it with the conversation in local storage and sends it as X-Conversation-Secret to ask a
+ * follow-up, read the conversation back and rate its answers. Its id alone opens nothing.
+ *
  * Safety: the widget lives in a shadow root, so the page's styles and its own do not meet.
  * Everything the server or the user wrote is put on the page as text (textContent and
  * createElement), never as HTML; links are made only to https pages of allow-listed hosts.
@@ -44,6 +48,7 @@
   const LINK_HOSTS = ["eur-lex.europa.eu", "europa.eu"];
   const STORED_TURNS = 40; // the newest turns kept in local storage
   const COMMENT_LIMIT = 5000;
+  const SECRET_HEADER = "X-Conversation-Secret";
   // The heading the desk puts over the quoted law, after the direct answer (desk/backends/extractive.py).
   // The heading over the quotes (desk/backends/extractive.py, HEADINGS): the law's, the plan's, or both.
   const QUOTES_HEADING = /^(What the (?:law|AI Continent Action Plan|law and the AI Continent Action Plan) says?):$/;
@@ -140,10 +145,14 @@
         return error.message.includes("DESK_CORS_ORIGINS")
           ? `This site is not allowed to use the desk: its operator must add ${window.location.origin} to DESK_CORS_ORIGINS.`
           : "The desk refused this request." + (error.message ? ` (${error.message})` : "");
-      case "rate_limited":
-        return error.retryAfter
-          ? `The desk is busy with other questions. Please try again in ${error.retryAfter} seconds.`
-          : "The desk is busy with other questions. Please try again in a moment.";
+      case "rate_limited": {
+        // The desk names the limit reached (desk/ratelimit.py): this conversation's, or the
+        // address's, which everyone behind one office network shares.
+        const when = error.retryAfter ? `you can ask again in ${waitInWords(error.retryAfter)}` : "please wait a minute, then ask again";
+        return error.message.includes("from this address")
+          ? `Many questions have come from your network in a short time; ${when}.`
+          : `You have asked many questions in a short time; ${when}.`;
+      }
       case "invalid":
       case "not_found":
         return error.message;
@@ -154,13 +163,23 @@
     }
   }
 
+  /** Retry-After (seconds) as a person says it: "7 seconds", "1 second", "3 minutes". */
+  function waitInWords(retryAfter) {
+    const seconds = Math.max(1, parseInt(retryAfter, 10) || 1);
+    if (seconds >= 120) return `${Math.ceil(seconds / 60)} minutes`;
+    return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  }
+
   function makeApi(deskUrl) {
     async function send(path, options) {
+      const headers = {};
+      if (options.body) headers["Content-Type"] = "application/json";
+      if (options.secret) headers[SECRET_HEADER] = options.secret;
       let response;
       try {
         response = await fetch(deskUrl + path, {
           method: options.method || "GET",
-          headers: options.body ? { "Content-Type": "application/json" } : {},
+          headers,
           body: options.body ? JSON.stringify(options.body) : undefined,
           signal: options.signal,
           credentials: "omit",
@@ -192,8 +211,8 @@
       json: async (path, options) => (await send(path, options || {})).json(),
 
       /** POST /api/chat/stream, calling on.meta / lead / delta / reset / final as the events arrive. */
-      async stream(body, on, signal) {
-        const response = await send("/api/chat/stream", { method: "POST", body, signal });
+      async stream(body, secret, on, signal) {
+        const response = await send("/api/chat/stream", { method: "POST", body, secret, signal });
         let finished = false;
         try {
           await readEvents(response.body, (name, data) => {
@@ -265,7 +284,7 @@
         } catch (_) {
           /* storage blocked (private mode, third-party rules) or damaged: start afresh */
         }
-        return { version: 1, conversationId: null, role: null, turns: [] };
+        return { version: 1, conversationId: null, conversationSecret: null, role: null, turns: [] };
       },
       save(state) {
         const turns = state.turns.filter((turn) => turn.status !== "waiting").slice(-STORED_TURNS);
@@ -461,15 +480,18 @@
         (asOf ? ` Answers read the ${asOf}.` : "");
     }
 
-    /** The server is the record: bring in turns asked elsewhere; forget a conversation it lost. */
+    /** The server is the record: bring in turns asked elsewhere; forget a conversation it lost,
+     * or one kept without its secret (stored before the desk issued secrets: none opens it now). */
     async function reconcile() {
       if (!state.conversationId) return;
       let record;
       try {
-        record = await api.json("/api/conversations/" + encodeURIComponent(state.conversationId));
+        if (!state.conversationSecret) throw new DeskError("not_found");
+        const path = "/api/conversations/" + encodeURIComponent(state.conversationId);
+        record = await api.json(path, { secret: state.conversationSecret });
       } catch (error) {
         if (error.kind === "not_found") {
-          state.conversationId = null;
+          forgetConversation();
           state.turns = [];
           memory.save(state);
           renderAll();
@@ -487,9 +509,14 @@
       for (const turn of state.turns) if (turn.expert && turn.expert.status === "pending") checkExpertReply(turn);
     }
 
+    function forgetConversation() {
+      state.conversationId = null;
+      state.conversationSecret = null;
+    }
+
     function newConversation() {
       stop();
-      state.conversationId = null;
+      forgetConversation();
       state.turns = [];
       memory.save(state);
       leaveReader();
@@ -525,9 +552,12 @@
       try {
         await api.stream(
           body,
+          state.conversationSecret,
           {
             meta: (data) => {
               state.conversationId = data.conversation_id;
+              // Sent once, when this question starts the conversation: kept to continue it.
+              if (data.conversation_secret) state.conversationSecret = data.conversation_secret;
             },
             // The direct answer arrives first, whole: shown while the quotes are written.
             lead: (data) => view.lead(data.text || ""),
@@ -547,7 +577,7 @@
         turn.status = problem.kind === "stopped" ? "stopped" : "failed";
         turn.error = { kind: problem.kind, message: userMessage(problem) };
         if (problem.kind === "not_found" && body.conversation_id) {
-          state.conversationId = null; // the desk lost it: the retry starts a new one
+          forgetConversation(); // the desk lost it: the retry starts a new one
           turn.error.message = "This conversation is no longer on the desk. Try again to ask in a new one.";
         }
         announce(turn.error.message);
@@ -758,7 +788,8 @@
 
       async function rate(rating) {
         try {
-          await api.json(`/api/answers/${encodeURIComponent(answerId)}/feedback`, { method: "POST", body: { rating } });
+          const path = `/api/answers/${encodeURIComponent(answerId)}/feedback`;
+          await api.json(path, { method: "POST", body: { rating }, secret: state.conversationSecret });
         } catch (error) {
           return failed(error, () => rate(rating));
         }
@@ -773,7 +804,8 @@
         if (!comment.value.trim()) return comment.focus();
         try {
           const body = { rating: turn.feedback.rating, comment: comment.value };
-          await api.json(`/api/answers/${encodeURIComponent(answerId)}/feedback`, { method: "POST", body });
+          const path = `/api/answers/${encodeURIComponent(answerId)}/feedback`;
+          await api.json(path, { method: "POST", body, secret: state.conversationSecret });
         } catch (error) {
           return failed(error, sendComment);
         }
@@ -792,7 +824,8 @@
         if (email.value.trim()) body.email = email.value.trim();
         if (note.value.trim()) body.comment = note.value;
         try {
-          const request = await api.json(`/api/answers/${encodeURIComponent(answerId)}/expert`, { method: "POST", body });
+          const path = `/api/answers/${encodeURIComponent(answerId)}/expert`;
+          const request = await api.json(path, { method: "POST", body, secret: state.conversationSecret });
           turn.expert = { id: request.id, status: request.status, reply: request.reply };
         } catch (error) {
           return failed(error, askExpert);
@@ -827,7 +860,8 @@
 
     async function checkExpertReply(turn) {
       try {
-        const request = await api.json(`/api/answers/${encodeURIComponent(turn.answer.id)}/expert`);
+        const path = `/api/answers/${encodeURIComponent(turn.answer.id)}/expert`;
+        const request = await api.json(path, { secret: state.conversationSecret });
         if (!request.reply) return;
         turn.expert = { id: request.id, status: request.status, reply: request.reply };
         memory.save(state);

@@ -22,6 +22,7 @@ from desk.loadtest import run as run_load
 from tests.conftest import (
     FIXTURES,
     free_port,
+    secret_of,
     spawn_desk,
     start_desk,
     stop,
@@ -55,6 +56,7 @@ def topology(tmp_path_factory, new_postgres_database):
     env = {
         "DESK_DATA_DIR": str(root / "data"),
         "DESK_RATE_LIMIT__REQUESTS": "0",  # the test's own requests are not a flood
+        "DESK_RATE_LIMIT__CONVERSATION_REQUESTS": "0",
         "DESK_CHROMA_URL": f"http://127.0.0.1:{chroma_port}",
         "DESK_DATABASE_URL": new_postgres_database(),
         "DESK_CORPUS__SOURCES_FILE": str(corpus / "sources.toml"),
@@ -76,17 +78,19 @@ def test_any_replica_continues_any_conversation(topology):
     (first, second), _ = topology
     opened = httpx.post(f"{first}/api/chat", json={"question": "What does Article 1 say?"}, timeout=60)
     assert opened.status_code == 200, opened.text
-    conversation = opened.json()["conversation_id"]
+    conversation, opens = opened.json()["conversation_id"], secret_of(opened.json())
     for turn in range(6):
         replica = (first, second)[turn % 2]
         answer = httpx.post(
             f"{replica}/api/chat",
             json={"question": f"And Article 2, point {turn}?", "conversation_id": conversation},
+            headers=opens,
             timeout=60,
         )
         assert answer.status_code == 200, answer.text
     seen = [
-        httpx.get(f"{url}/api/conversations/{conversation}", timeout=30).json() for url in (first, second)
+        httpx.get(f"{url}/api/conversations/{conversation}", headers=opens, timeout=30).json()
+        for url in (first, second)
     ]
     assert seen[0] == seen[1]
     assert len(seen[0]["turns"]) == 7

@@ -139,7 +139,7 @@ def test_a_question_in_german_is_answered_and_a_decline_is_said_in_german(client
 
 def test_a_new_question_is_answered_on_its_own_in_a_conversation(client):
     first = ask(client, "When do the obligations for general-purpose AI models apply?")
-    second = ask(client, "Is emotion recognition at work allowed?", conversation_id=first["conversation_id"])
+    second = ask(client, "Is emotion recognition at work allowed?", follows=first)
     alone = ask(client, "Is emotion recognition at work allowed?")
     assert "art-5.par-1.pt-f" in _lead_cites(second)
     assert _cited(second) == _cited(alone)
@@ -148,14 +148,14 @@ def test_a_new_question_is_answered_on_its_own_in_a_conversation(client):
 
 def test_an_elliptical_follow_up_leans_on_the_last_question(client):
     first = ask(client, "What are the obligations of providers of general-purpose AI models?")
-    follow = ask(client, "When do they apply?", conversation_id=first["conversation_id"])
+    follow = ask(client, "When do they apply?", follows=first)
     assert "2 August 2025" in follow["lead"]
 
 
 def test_a_role_read_in_one_question_is_not_carried_to_an_unrelated_one(client):
     first = ask(client, "We sell a CV-screening tool. What must we do?")
     assert first["role"] == "provider" and first["role_source"] == "question"
-    second = ask(client, "What is an emotion recognition system?", conversation_id=first["conversation_id"])
+    second = ask(client, "What is an emotion recognition system?", follows=first)
     assert second["role"] is None
     chosen = ask(client, "What must we do?", role="deployer")
     assert chosen["role"] == "deployer" and chosen["role_source"] == "given"

@@ -12,7 +12,7 @@ from desk.api.app import create_app
 from desk.backends.base import Generation
 from desk.settings import BackendSettings
 from desk.types import Flag
-from tests.conftest import ask, free_port, start_desk, stop
+from tests.conftest import ask, free_port, secret_of, start_desk, stop
 
 pytestmark = pytest.mark.corpus
 
@@ -148,16 +148,21 @@ def test_streaming_sends_deltas_then_the_checked_answer(client):
     final = events[-1][1]
     assert deltas.strip() == final["text"]
     assert "art-3.pt-4" in _anchors(final)
-    stored = client.get(f"/api/conversations/{final['conversation_id']}").json()
+    # The new conversation's secret comes first, with its id, before anything is written.
+    meta = events[0][1]
+    assert meta["conversation_id"] == final["conversation_id"] and len(meta["conversation_secret"]) == 43
+    stored = client.get(f"/api/conversations/{final['conversation_id']}", headers=secret_of(meta)).json()
     assert stored["turns"][0]["answer"] == final["text"]
 
 
 def test_a_follow_up_uses_the_conversation(client):
     first = ask(client, "What obligations do providers of general-purpose AI models have?")
-    follow = ask(client, "And when do they apply?", conversation_id=first["conversation_id"])
+    follow = ask(client, "And when do they apply?", follows=first)
     assert follow["conversation_id"] == first["conversation_id"]
+    assert follow["conversation_secret"] is None  # given once, when the conversation started
     assert any(a.startswith(("art-113", "art-53", "art-111")) for a in _anchors(follow)), _anchors(follow)
-    turns = client.get(f"/api/conversations/{first['conversation_id']}").json()["turns"]
+    record = client.get(f"/api/conversations/{first['conversation_id']}", headers=secret_of(first))
+    turns = record.json()["turns"]
     assert [t["question"] for t in turns] == [first["question"], follow["question"]]
     assert turns[1]["citations"] == follow["citations"]
     # The server's record is whole: what the asker was told besides the text comes back too.
@@ -174,7 +179,7 @@ def test_a_follow_up_uses_the_conversation(client):
         ({"question": 5}, 422, "question"),
         ({}, 422, "question"),
         ({"question": "What is a deployer?", "conversation_id": "not-an-id"}, 422, "conversation_id"),
-        ({"question": "What is a deployer?", "conversation_id": "0" * 32}, 404, "no conversation"),
+        ({"question": "What is a deployer?", "conversation_id": "0" * 32}, 403, "X-Conversation-Secret"),
     ],
 )
 def test_bad_requests_get_a_clear_4xx(client, body, status, words):
@@ -188,7 +193,7 @@ def test_malformed_json_gets_a_clear_4xx(client):
         "/api/chat", content=b'{"question": "unterminated', headers={"content-type": "application/json"}
     )
     assert response.status_code == 422 and "JSON" in response.json()["error"]
-    assert client.get("/api/conversations/nope").status_code == 404
+    assert client.get("/api/conversations/nope").status_code == 403  # no secret: opens nothing
 
 
 def test_a_provision_by_anchor_or_label(client):

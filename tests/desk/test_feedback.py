@@ -15,10 +15,11 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from desk.api.app import create_app
+from desk.api.conversation_access import SECRET_HEADER
 from desk.api.schemas import COMMENT_LIMIT
 from desk.settings import Settings
 from desk.store import Store
-from tests.conftest import make_answer
+from tests.conftest import make_answer, save_opened
 
 FIRM = "https://www.firm.example"
 
@@ -44,9 +45,10 @@ def _store(client) -> Store:
 
 
 def _answered(client) -> str:
-    """An answer stored as the chat route stores it; its id."""
+    """An answer stored as the chat route stores a new conversation's; its id. The client is
+    then its asker's: it sends the conversation's secret, as the widget does."""
     answer = make_answer(question="What must deployers do?")
-    _store(client).save(answer)
+    client.headers.update(save_opened(_store(client), answer))
     return answer.id
 
 
@@ -106,9 +108,41 @@ def test_an_expert_request_needs_no_email(desk, body):
     ],
 )
 def test_an_unknown_answer_is_404(desk, method, path, body):
+    _answered(desk)  # a secret the client holds, of another conversation
     response = desk.request(method, path.format(id=uuid.uuid4().hex), json=body)
     assert response.status_code == 404, response.text
     assert response.json()["error"].startswith(("no answer", "no expert request"))
+
+
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("post", "/api/answers/{id}/feedback", {"rating": "down"}),
+        ("post", "/api/answers/{id}/expert", {}),
+        ("get", "/api/answers/{id}/expert", None),
+    ],
+)
+def test_an_answer_id_alone_opens_nothing(desk, method, path, body):
+    """Issue 19: only the secret of the answer's conversation rates it or reads its expert's
+    reply; another conversation's secret is told what an unknown id is told."""
+    answer_id = _answered(desk)
+    secret = desk.headers.pop(SECRET_HEADER)
+    url = path.format(id=answer_id)
+    missing = desk.request(method, url, json=body)
+    assert missing.status_code == 403 and SECRET_HEADER in missing.json()["error"]
+    _answered(desk)  # now the client holds another conversation's secret
+    wrong = desk.request(method, url, json=body)
+    unknown_id = uuid.uuid4().hex
+    unknown = desk.request(method, path.format(id=unknown_id), json=body)
+    assert wrong.status_code == unknown.status_code == 404
+    # One message for both: a caller cannot tell an id that exists from one that does not.
+    assert wrong.json()["error"].replace(answer_id, "ID") == unknown.json()["error"].replace(unknown_id, "ID")
+    assert _store(desk).feedback(answer_id) == []
+    opened = desk.request(method, url, json=body, headers={SECRET_HEADER: secret})
+    if method == "get":  # opened: there is just no expert request on it yet
+        assert opened.status_code == 404 and "no expert request" in opened.json()["error"]
+    else:
+        assert opened.status_code == 201, opened.text
 
 
 @pytest.mark.parametrize(

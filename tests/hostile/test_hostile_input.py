@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from desk.api.app import create_app
 from desk.settings import AnsweringSettings
+from tests.conftest import secret_of
 
 pytestmark = pytest.mark.corpus
 
@@ -70,14 +71,18 @@ def test_a_nul_character_is_refused_with_a_reason(client):
 
 def test_a_conversation_has_an_end(client):
     first = _clear(client.post("/api/chat", json={"question": "What is a deployer?"}), 200)
+    opens = secret_of(first)
     for question in ("And a provider?", "And an importer?"):
         body = {"question": question, "conversation_id": first["conversation_id"]}
-        _clear(client.post("/api/chat", json=body), 200)
+        _clear(client.post("/api/chat", json=body, headers=opens), 200)
     refused = client.post(
-        "/api/chat", json={"question": "And a distributor?", "conversation_id": first["conversation_id"]}
+        "/api/chat",
+        json={"question": "And a distributor?", "conversation_id": first["conversation_id"]},
+        headers=opens,
     )
     assert "start a new one" in _clear(refused, 422)["error"]
-    assert len(client.get(f"/api/conversations/{first['conversation_id']}").json()["turns"]) == 3
+    record = client.get(f"/api/conversations/{first['conversation_id']}", headers=opens)
+    assert len(record.json()["turns"]) == 3
 
 
 def test_unknown_routes_and_methods_answer_in_the_same_shape(client):

@@ -14,6 +14,7 @@ from desk.review.accounts import StaffAccounts
 from desk.review.models import ReviewDecisionRecord
 from desk.settings import ReviewSettings
 from desk.store.models import now
+from tests.conftest import secret_of
 from tests.review.conftest import PASSWORD
 
 pytestmark = pytest.mark.corpus
@@ -68,8 +69,8 @@ def admin(accounts) -> dict:
     return _bearer(accounts, "adam")
 
 
-def _ask(client, question: str, **body) -> dict:
-    response = client.post("/api/chat", json={"question": question, **body})
+def _ask(client, question: str, headers: dict | None = None, **body) -> dict:
+    response = client.post("/api/chat", json={"question": question, **body}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -149,14 +150,15 @@ def test_a_thumbs_down_reaches_the_queue_and_a_plain_decline_does_not(client, re
     assert declined["declined"] and declined["scope"] == "other_regime" and declined["flags"] == []
     disputed = _ask(client, "Can you recommend a good sourdough starter?")
     assert disputed["declined"]
-    assert client.post(f"/api/answers/{disputed['id']}/feedback", json={"rating": "down"}).status_code == 201
-    rated = _ask(client, "Which AI practices are prohibited?")
+    down = {"rating": "down"}
     assert (
-        client.post(
-            f"/api/answers/{rated['id']}/feedback", json={"rating": "down", "comment": "too long"}
-        ).status_code
-        == 201
-    )
+        client.post(f"/api/answers/{disputed['id']}/feedback", json=down, headers=secret_of(disputed))
+    ).status_code == 201
+    rated = _ask(client, "Which AI practices are prohibited?")
+    commented = {"rating": "down", "comment": "too long"}
+    assert (
+        client.post(f"/api/answers/{rated['id']}/feedback", json=commented, headers=secret_of(rated))
+    ).status_code == 201
     queue = client.get("/api/review/items", params={"status": "pending"}, headers=reviewer).json()
     reasons = {e["answer_id"]: e["reasons"] for e in queue["entries"]}
     # Declines are counted on the dashboard (issue 16); a decline the asker disputes needs a human.
@@ -205,7 +207,8 @@ def test_a_correction_is_served_for_a_near_duplicate_and_not_for_a_different_que
     assert all(c["deep_link"].startswith("https://eur-lex.europa.eu") for c in served["citations"])
     assert any(n.startswith("Reviewed by the desk's staff") for n in served["notes"])
     assert served["id"] != original["id"]
-    assert client.get(f"/api/conversations/{served['conversation_id']}").json()["turns"][0]["answer"] == text
+    record = client.get(f"/api/conversations/{served['conversation_id']}", headers=secret_of(served))
+    assert record.json()["turns"][0]["answer"] == text
 
     streamed = client.post("/api/chat/stream", json={"question": REPHRASED})
     final = re.search(r"event: final\ndata: (.*)\n", streamed.text).group(1)
@@ -214,7 +217,7 @@ def test_a_correction_is_served_for_a_near_duplicate_and_not_for_a_different_que
     other = _ask(client, PROVIDERS)
     assert not other["reviewed"] and other["backend"] == "extractive"
     # A follow-up leans on its conversation: it is answered afresh.
-    follow_up = _ask(client, REPHRASED, conversation_id=other["conversation_id"])
+    follow_up = _ask(client, REPHRASED, conversation_id=other["conversation_id"], headers=secret_of(other))
     assert not follow_up["reviewed"]
     # Reviewed for deployers: not served to an asker who says they are a provider.
     assert not _ask(client, REPHRASED, role="provider")["reviewed"]
@@ -258,13 +261,14 @@ def test_a_reply_reaches_the_asker(client, reviewer):
         ).status_code
         == 404
     )
-    client.post(f"/api/answers/{answer['id']}/expert", json={"email": "a@firm.example"})
+    asker = secret_of(answer)
+    client.post(f"/api/answers/{answer['id']}/expert", json={"email": "a@firm.example"}, headers=asker)
     replied = client.post(
         f"/api/review/items/{answer['id']}/reply", json={"reply": "Article 50 applies."}, headers=reviewer
     )
     assert replied.status_code == 200, replied.text
-    asker = client.get(f"/api/answers/{answer['id']}/expert").json()
-    assert asker["status"] == "answered" and asker["reply"] == "Article 50 applies."
+    read = client.get(f"/api/answers/{answer['id']}/expert", headers=asker).json()
+    assert read["status"] == "answered" and read["reply"] == "Article 50 applies."
 
 
 def test_dashboard_export_and_staff_management(client, reviewer, admin):

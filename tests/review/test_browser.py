@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from desk.review.accounts import StaffAccounts
 from desk.settings import ReviewSettings
 from desk.store import Store
-from tests.conftest import start_desk, stop
+from tests.conftest import secret_of, start_desk, stop
 from tests.review.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
@@ -39,7 +39,9 @@ def desk_url(corpus_settings, tmp_path_factory):
     try:
         answer = httpx.post(f"{url}/api/chat", json={"question": QUESTION}, timeout=60).json()
         httpx.post(
-            f"{url}/api/answers/{answer['id']}/feedback", json={"rating": "down", "comment": "too long"}
+            f"{url}/api/answers/{answer['id']}/feedback",
+            json={"rating": "down", "comment": "too long"},
+            headers=secret_of(answer),
         )
         yield url
     finally:

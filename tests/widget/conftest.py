@@ -76,6 +76,27 @@ def desk(corpus_settings, sites, tmp_path_factory):
         stop(server)
 
 
+@pytest.fixture(scope="module")
+def limited_page(corpus_settings, sites, tmp_path_factory):
+    """A firm's page embedding a desk whose rate limits are tiny: one follow-up per
+    conversation and four questions per address in an hour (so no window ends mid-test)."""
+    folder = tmp_path_factory.mktemp("limited-desk")
+    env = {
+        "DESK_DATA_DIR": str(corpus_settings.data_dir),
+        "DESK_DATABASE_URL": f"sqlite:///{folder / 'desk.sqlite3'}",
+        "DESK_CORS_ORIGINS": sites["allowed"].origin,
+        "DESK_RATE_LIMIT__CONVERSATION_REQUESTS": "1",
+        "DESK_RATE_LIMIT__REQUESTS": "4",
+        "DESK_RATE_LIMIT__WINDOW_S": "3600",
+    }
+    server, url = start_desk(env, folder / "serve.log")
+    (sites["allowed"].folder / "limited.html").write_text(_host_page(url), encoding="utf-8")
+    try:
+        yield sites["allowed"].page("limited.html")
+    finally:
+        stop(server)
+
+
 @pytest.fixture(scope="session")
 def host_pages(desk, sites):
     """A firm's page embedding the widget with one tag (launcher mode, a theme, hostile CSS),

@@ -4,6 +4,7 @@ talking to a real `desk serve` over the full corpus."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
@@ -11,10 +12,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from desk.api.conversation_access import SECRET_HEADER
 from desk.review.accounts import StaffAccounts
 from desk.settings import ReviewSettings
 from desk.store import Store
 from desk.types import Answer, Authority, Citation, Passage
+from tests.conftest import save_opened
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus, pytest.mark.slow]
 
@@ -127,13 +130,18 @@ def test_a_firms_page_streams_a_cited_answer_and_opens_its_provisions(
     expect(reader).to_be_hidden()
     expect(chip).to_be_focused()
 
-    # A follow-up continues the same conversation.
-    conversation = _saved(page)["conversationId"]
+    # A follow-up continues the same conversation, opened by the secret the desk issued with
+    # the first answer (issue 19): kept with the conversation and sent with the question.
+    conversation, secret = _saved(page)["conversationId"], _saved(page)["conversationSecret"]
+    assert len(secret) == 43
     with page.expect_request("**/api/chat/stream") as sent:
         _ask(page, "When do these obligations apply?")
     assert sent.value.post_data_json["conversation_id"] == conversation
+    assert sent.value.headers[SECRET_HEADER.lower()] == secret
     assert page.locator(".turn").count() == 2
-    record = httpx.get(f"{desk.url}/api/conversations/{conversation}").json()  # the server's record
+    assert httpx.get(f"{desk.url}/api/conversations/{conversation}").status_code == 403  # the id alone
+    opened = {SECRET_HEADER: secret}
+    record = httpx.get(f"{desk.url}/api/conversations/{conversation}", headers=opened).json()
     assert [t["question"] for t in record["turns"]][-1] == "When do these obligations apply?"
     assert dialogs == []
 
@@ -144,7 +152,9 @@ def test_feedback_and_expert_requests_reach_the_staff_queue(page: Page, desk, ho
     answer_id = _saved(page)["turns"][-1]["answer"]["id"]
     store = Store(desk.database_url)
     try:
-        turn.get_by_role("button", name="Not helpful", exact=True).click()
+        with page.expect_request("**/feedback") as rated:
+            turn.get_by_role("button", name="Not helpful", exact=True).click()
+        assert rated.value.headers[SECRET_HEADER.lower()] == _saved(page)["conversationSecret"]
         expect(turn.get_by_text("A person at the desk will review this answer")).to_be_visible()
         expect(turn.get_by_role("button", name="Not helpful", exact=True)).to_have_attribute(
             "aria-pressed", "true"
@@ -196,7 +206,7 @@ def test_feedback_and_expert_requests_reach_the_staff_queue(page: Page, desk, ho
 def test_the_conversation_survives_a_reload_and_a_new_one_starts_clean(page: Page, host_pages):
     _open(page, host_pages["launcher"])
     _ask(page, "What is a provider?")
-    conversation = _saved(page)["conversationId"]
+    conversation, secret = _saved(page)["conversationId"], _saved(page)["conversationSecret"]
     page.reload()
     page.get_by_role("button", name="Ask about the AI Act").click()
     expect(page.locator(".turn .question")).to_contain_text("What is a provider?")
@@ -204,12 +214,57 @@ def test_the_conversation_survives_a_reload_and_a_new_one_starts_clean(page: Pag
     with page.expect_request("**/api/chat/stream") as sent:
         _ask(page, "And an importer?")
     assert sent.value.post_data_json["conversation_id"] == conversation
+    assert sent.value.headers[SECRET_HEADER.lower()] == secret
 
     page.get_by_role("button", name="New conversation").click()
     expect(page.locator(".turn")).to_have_count(0)
     with page.expect_request("**/api/chat/stream") as sent:
         _ask(page, "What is a distributor?")
     assert "conversation_id" not in sent.value.post_data_json
+    assert SECRET_HEADER.lower() not in sent.value.headers
+    assert _saved(page)["conversationSecret"] not in (None, secret)  # the new conversation's own
+
+
+def test_a_conversation_kept_without_its_secret_starts_afresh(page: Page, desk, host_pages):
+    """A conversation the widget kept before the desk issued secrets (issue 19): nobody can open
+    it now, so the widget says so and the next question starts a new one."""
+    answer = _ask_desk(desk, "What is an importer?")
+    _open(page, host_pages["launcher"])
+    page.evaluate(
+        """id => { const key = Object.keys(localStorage).find(k => k.startsWith('ai-act-desk:'))
+          || 'ai-act-desk:' + document.querySelector('script[data-desk-url]').dataset.deskUrl;
+        localStorage.setItem(key, JSON.stringify({version: 1, conversationId: id, role: null, turns: []})); }""",
+        answer["conversation_id"],
+    )
+    page.reload()
+    page.get_by_role("button", name="Ask about the AI Act").click()
+    expect(page.locator(".sr-only[role=status]")).to_contain_text("this is a new one")
+    with page.expect_request("**/api/chat/stream") as sent:
+        _ask(page, "What is a distributor?")
+    assert "conversation_id" not in sent.value.post_data_json
+
+
+def test_a_rate_limit_says_what_happened_and_when_to_ask_again(page: Page, limited_page):
+    """Issue 19: over the conversation's limit the asker reads that they asked a lot, and when
+    they can ask again; over the address's, that their network did. A real desk's 429s."""
+    _open(page, limited_page)
+    _ask(page, "What is a provider?")  # a new conversation: counted against the address only
+    _ask(page, "And an importer?")  # the conversation's one follow-up
+    box = page.get_by_label("Your question")
+    box.fill("And a distributor?")
+    box.press("Enter")
+    error = page.locator(".turn .error").last
+    expect(error).to_contain_text("You have asked many questions in a short time; you can ask again in ")
+    expect(error).to_contain_text(re.compile(r"you can ask again in \d+ (seconds|minutes)\."))
+    expect(error).not_to_contain_text("busy")
+
+    page.get_by_role("button", name="New conversation").click()
+    _ask(page, "What is a deployer?")  # the address's fourth question
+    box.fill("And a product manufacturer?")
+    box.press("Enter")
+    expect(page.locator(".turn .error").last).to_contain_text(
+        "Many questions have come from your network in a short time; you can ask again in "
+    )
 
 
 def test_markup_in_a_question_or_a_stored_answer_stays_inert(page: Page, desk, host_pages):
@@ -223,11 +278,12 @@ def test_markup_in_a_question_or_a_stored_answer_stays_inert(page: Page, desk, h
     # An answer already stored with markup in every field the widget shows, read back from
     # the server's record of the conversation.
     conversation_id = uuid.uuid4().hex
-    _store_hostile_answer(desk, conversation_id)
+    secret = _store_hostile_answer(desk, conversation_id)
     page.evaluate(
-        """id => { const key = Object.keys(localStorage).find(k => k.startsWith('ai-act-desk:'));
-        localStorage.setItem(key, JSON.stringify({version: 1, conversationId: id, role: null, turns: []})); }""",
-        conversation_id,
+        """([id, secret]) => { const key = Object.keys(localStorage).find(k => k.startsWith('ai-act-desk:'));
+        localStorage.setItem(key, JSON.stringify(
+          {version: 1, conversationId: id, conversationSecret: secret, role: null, turns: []})); }""",
+        [conversation_id, secret],
     )
     page.reload()
     page.get_by_role("button", name="Ask about the AI Act").click()
@@ -247,7 +303,8 @@ def test_markup_in_a_question_or_a_stored_answer_stays_inert(page: Page, desk, h
     assert all(href.startswith("https://eur-lex.europa.eu/") for href in hrefs), hrefs
 
 
-def _store_hostile_answer(desk, conversation_id: str) -> None:
+def _store_hostile_answer(desk, conversation_id: str) -> str:
+    """Store it as a new conversation's; the secret that opens it."""
     passage = Passage(
         id="ai-act-consolidated:art-3.pt-4", anchor="art-3.pt-4", label=XSS, source_id="ai-act-consolidated",
         version="2026-07-27", authority=Authority.BINDING, deep_link="javascript:window.__pwned='deep'", text=XSS,
@@ -263,9 +320,16 @@ def _store_hostile_answer(desk, conversation_id: str) -> None:
     )  # fmt: skip
     store = Store(desk.database_url)
     try:
-        store.save(answer)
+        return save_opened(store, answer)[SECRET_HEADER]
     finally:
         store.close()
+
+
+def _ask_desk(desk, question: str) -> dict:
+    """Ask the desk directly, as another client would; its answer."""
+    response = httpx.post(f"{desk.url}/api/chat", json={"question": question}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def _focused(page: Page) -> dict:
@@ -345,8 +409,9 @@ def test_errors_say_what_happened_and_offer_a_retry(page: Page, desk, host_pages
         error.get_by_role("button", name="Try again").click()
     expect(error).to_contain_text("The desk cannot be reached")
 
-    # A rate limit and a failure, as a proxy in front of the desk would answer (the desk
-    # itself has no rate limit yet): a fake at the network seam, then the real desk.
+    # A rate limit and a failure, as a proxy in front of the desk would answer (the desk's own
+    # 429s are in test_a_rate_limit_says_what_happened_and_when_to_ask_again): a fake at the
+    # network seam, then the real desk.
     failures = [
         {"status": 429, "headers": {"Retry-After": "7"}, "body": {"error": "too many questions"}},
         {
@@ -384,7 +449,9 @@ def test_errors_say_what_happened_and_offer_a_retry(page: Page, desk, host_pages
     page.route(f"{desk.url}/api/chat/stream", answer)
 
     error.get_by_role("button", name="Try again").click()
-    expect(error).to_contain_text("The desk is busy with other questions. Please try again in 7 seconds.")
+    expect(error).to_contain_text(
+        "You have asked many questions in a short time; you can ask again in 7 seconds."
+    )
     error.get_by_role("button", name="Try again").click()
     expect(error).to_contain_text("The desk could not answer this time")
     expect(error).to_contain_text("the index is being replaced")

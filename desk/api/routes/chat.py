@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response, StreamingResponse
 
 from desk.answering.answerer import StreamEvent
+from desk.api.conversation_access import (
+    ConversationSecret,
+    issue_secret,
+    require_conversation,
+)
 from desk.api.schemas import AnswerOut, ChatRequest, ConversationOut, Problem, TurnOut
 from desk.api.state import DeskState, StateDep
 from desk.ratelimit import RateLimit
@@ -29,16 +35,30 @@ def law_as_of(version: str) -> str:
         return f"law as of {version}"
 
 
-def answer_out(answer: Answer) -> AnswerOut:
+def answer_out(answer: Answer, conversation_secret: str | None = None) -> AnswerOut:
     return AnswerOut(
         **answer.model_dump(exclude={"passages"}),
         law_as_of=law_as_of(answer.corpus_version),
         reviewed=answer.backend == STAFF_REVIEW,
+        conversation_secret=conversation_secret,
     )
 
 
-def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tuple[str, str]]]:
-    """The question checked against the settings, its conversation, and that conversation so far."""
+@dataclass(frozen=True)
+class _Conversation:
+    """The conversation a question is asked in, and its turns so far."""
+
+    id: str
+    history: list[tuple[str, str]]
+    # Issued when the question starts the conversation: the secret goes back to the asker
+    # once, in this response, and the desk keeps only its hash.
+    secret: str | None = None
+    secret_hash: str | None = None
+
+
+def _prepare(state: DeskState, request: ChatRequest, secret: str | None) -> tuple[str, _Conversation]:
+    """The question checked against the settings, and its conversation: a new one, or the one
+    `conversation_id` names and `secret` opens, with its turns so far."""
     # Counted as sent, as the schema's `maxLength` counts it.
     limit = state.settings.answering.max_question_chars
     if len(request.question) > limit:
@@ -50,10 +70,12 @@ def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tup
         raise HTTPException(422, "the question is empty")
     state.require_answerer()
     if request.conversation_id is None:
-        return question, uuid.uuid4().hex, []
+        new_secret, new_hash = issue_secret()
+        return question, _Conversation(uuid.uuid4().hex, [], new_secret, new_hash)
+    require_conversation(state.store, request.conversation_id, secret)
     answering = state.settings.answering
     found = state.store.recent_turns(request.conversation_id, answering.context_turns)
-    if found is None:
+    if found is None:  # opened a moment ago, so only a database emptied meanwhile gets here
         raise HTTPException(
             404, f"no conversation {request.conversation_id}: leave conversation_id out to start one"
         )
@@ -64,22 +86,28 @@ def _prepare(state: DeskState, request: ChatRequest) -> tuple[str, str, list[tup
             f"this conversation has reached {answering.max_turns} questions: "
             "leave conversation_id out to start a new one",
         )
-    return question, request.conversation_id, [(t.question, t.answer) for t in turns]
+    history = [(t.question, t.answer) for t in turns]
+    return question, _Conversation(request.conversation_id, history)
 
 
 @router.post("/chat", response_model=AnswerOut, responses=_ERRORS, dependencies=[RateLimit])
-def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Response:
-    """Answer a question from the official texts, citing the provisions."""
-    question, conversation_id, history = _prepare(state, request)
-    answer = _reviewed(reviewed, question, conversation_id, history, request.role)
+def chat(
+    request: ChatRequest, state: StateDep, reviewed: ReviewedDep, secret: ConversationSecret = None
+) -> Response:
+    """Answer a question from the official texts, citing the provisions. A new conversation's
+    answer carries its `conversation_secret`, once: send it as `X-Conversation-Secret` with
+    `conversation_id` to ask a follow-up."""
+    question, conversation = _prepare(state, request, secret)
+    answer = _reviewed(reviewed, question, conversation.id, conversation.history, request.role)
     answer = answer or state.require_answerer().answer(
-        question, conversation_id=conversation_id, history=history, role=request.role
+        question, conversation_id=conversation.id, history=conversation.history, role=request.role
     )
-    state.store.save(answer)
+    state.store.save(answer, conversation.secret_hash)
     state.metrics.observe(answer)
     # Serialised once, here: the AnswerOut is built from checked types, validating it again
     # on the way out would only cost time on every question.
-    return Response(answer_out(answer).model_dump_json(), media_type="application/json")
+    out = answer_out(answer, conversation.secret)
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.post(
@@ -87,22 +115,30 @@ def chat(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> Respon
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}, **_ERRORS},
     dependencies=[RateLimit],
 )
-def chat_stream(request: ChatRequest, state: StateDep, reviewed: ReviewedDep) -> StreamingResponse:
-    """The answer as it is written: `meta`, `lead` (the direct answer, composed and checked
-    before the rest is written), then `delta` events (the whole text, lead first), `reset` if
-    the backend failed mid-way and the fallback starts over, then `final` with the checked answer."""
-    question, conversation_id, history = _prepare(state, request)
+def chat_stream(
+    request: ChatRequest, state: StateDep, reviewed: ReviewedDep, secret: ConversationSecret = None
+) -> StreamingResponse:
+    """The answer as it is written: `meta` (the conversation's id, and its
+    `conversation_secret` when this question starts it), `lead` (the direct answer, composed
+    and checked before the rest is written), then `delta` events (the whole text, lead first),
+    `reset` if the backend failed mid-way and the fallback starts over, then `final` with the
+    checked answer."""
+    question, conversation = _prepare(state, request, secret)
     return StreamingResponse(
-        _events(state, question, conversation_id, history, request.role, reviewed),
+        _events(state, question, conversation, request.role, reviewed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 def _events(
-    state: DeskState, question: str, conversation_id: str, history, role: Role | None, reviewed=None
+    state: DeskState, question: str, conversation: _Conversation, role: Role | None, reviewed=None
 ) -> Iterator[str]:
-    yield _sse("meta", {"conversation_id": conversation_id})
+    meta = {"conversation_id": conversation.id}
+    if conversation.secret is not None:
+        meta["conversation_secret"] = conversation.secret
+    yield _sse("meta", meta)
+    conversation_id, history = conversation.id, conversation.history
     try:
         if (answer := _reviewed(reviewed, question, conversation_id, history, role)) is not None:
             events = [
@@ -116,9 +152,10 @@ def _events(
             )
         for event in events:
             if event.kind == "final":
-                state.store.save(event.answer)
+                state.store.save(event.answer, conversation.secret_hash)
                 state.metrics.observe(event.answer)
-                yield _sse("final", answer_out(event.answer).model_dump(mode="json"))
+                final = answer_out(event.answer, conversation.secret)
+                yield _sse("final", final.model_dump(mode="json"))
             else:
                 yield _sse(event.kind, {"text": event.text})
     except Exception as error:  # the stream has begun: report in-band, never a bare disconnect
@@ -137,8 +174,9 @@ def _sse(event: str, data: dict) -> str:
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut, responses=_ERRORS)
-def conversation(conversation_id: str, state: StateDep) -> ConversationOut:
-    """A conversation's questions and answers, in order."""
+def conversation(conversation_id: str, state: StateDep, secret: ConversationSecret = None) -> ConversationOut:
+    """A conversation's questions and answers, in order; its secret opens it."""
+    require_conversation(state.store, conversation_id, secret)
     turns = state.store.turns(conversation_id)
     if turns is None:
         raise HTTPException(404, f"no conversation {conversation_id}")
