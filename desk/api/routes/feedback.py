@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from desk.api.schemas import ExpertRequestIn, ExpertRequestOut, FeedbackIn, FeedbackOut, Problem
 from desk.api.state import StateDep
 from desk.ratelimit import RateLimit
+from desk.review.intake import QueueAdmission
 from desk.store.store import Feedback
 
 router = APIRouter(prefix="/api/answers", tags=["feedback"])
@@ -22,10 +23,13 @@ _ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Prob
     responses=_ERRORS,
     dependencies=[RateLimit],
 )
-def rate(answer_id: str, feedback: FeedbackIn, state: StateDep) -> FeedbackOut:
-    """Rate an answer; a thumbs-down sends it to the staff review queue. Every rating is kept,
-    and the newest one of an answer counts."""
-    stored = _found(answer_id, state.store.add_feedback(answer_id, feedback.rating, feedback.comment))
+def rate(answer_id: str, feedback: FeedbackIn, state: StateDep, admit: QueueAdmission) -> FeedbackOut:
+    """Rate an answer; a thumbs-down sends it to the staff review queue, up to a number per
+    client (`needs_review` says whether it did). Every rating is kept, and the newest one of an
+    answer counts; a comment sent after a rating completes it."""
+    stored = _found(
+        answer_id, state.store.add_feedback(answer_id, feedback.rating, feedback.comment, admit=admit)
+    )
     return FeedbackOut(
         id=stored.id,
         answer_id=stored.answer_id,
