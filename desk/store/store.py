@@ -221,13 +221,15 @@ class Store:
         comment: str | None = None,
         admit: Callable[[], bool] | None = None,
     ) -> Feedback | None:
-        """Record a rating ("up" or "down"); None: no such answer. A thumbs-down asks for review
-        when `admit()` lets its client add to the queue (desk/review/intake.py); beyond that it is
-        kept all the same. A comment that follows a bare rating of the same kind completes it."""
+        """Record a rating ("up" or "down"); None: no such answer. A thumbs-down asks for review,
+        unless the question was declined, when `admit()` lets its client add to the queue
+        (desk/review/intake.py); else it is kept all the same. A comment that follows a bare
+        rating of the same kind completes it."""
         completed = self._complete_rating(answer_id, rating, comment)
         if completed is not None:
             return completed
-        asks = rating == "down" and (admit is None or admit())
+        # A declined question rated down is counted on the dashboard, not queued (issue 19).
+        asks = rating == "down" and not self._declined(answer_id) and (admit is None or admit())
         return self._add_feedback(
             answer_id,
             kind="rating",
@@ -235,6 +237,11 @@ class Store:
             comment=comment,
             review_reason=REVIEW_THUMBS_DOWN if asks else None,
         )
+
+    def _declined(self, answer_id: str) -> bool:
+        """The desk declined the question: another law or another subject."""
+        with self._sessions() as session:
+            return session.scalar(select(AnswerRecord.scope).where(AnswerRecord.id == answer_id)) is not None
 
     def _complete_rating(self, answer_id: str, rating: str, comment: str | None) -> Feedback | None:
         """Put `comment` on the answer's newest feedback when that is the same rating without

@@ -122,7 +122,7 @@ def test_a_decline_rated_down_is_counted_on_the_dashboard_not_queued(store, queu
         for _ in range(4)
     ]
     for decline in declines:
-        store.add_feedback(decline.id, "down", "answer it!")
+        assert store.add_feedback(decline.id, "down", "answer it!").review_reason is None
     gdpr = saved(store, question="How high are GDPR fines?", declined=True, scope=Scope.OTHER_REGIME)
     store.add_feedback(gdpr.id, "down")
     assert queue.page().total == 0
