@@ -223,6 +223,16 @@ class ReviewSettings(BaseModel):
         "that address waits until the oldest leaves the window. The address is read as the rate limit "
         "reads it (`rate_limit.trusted_proxies`).",
     )
+    queue_items_per_client: int = Field(
+        default=10,
+        ge=0,
+        description="Thumbs-down one client address may send to the review queue within "
+        "`queue_window_s`; beyond them its thumbs-down are kept and counted but queue nothing, so "
+        "one outsider cannot fill the queue (issue 19). 0: no cap. Expert requests are not capped.",
+    )
+    queue_window_s: int = Field(
+        default=3600, gt=0, description="The window, in seconds, of `queue_items_per_client`."
+    )
 
 
 class Settings(BaseSettings):

@@ -35,12 +35,13 @@ from desk.api.logs import RequestLog
 from desk.api.metrics import Metrics
 from desk.api.openapi import document_problems
 from desk.api.origins import add_origin_rules
-from desk.api.routes import chat, docs, feedback, ops, passages, timeline, widget
+from desk.api.routes import chat, docs, favicon, feedback, ops, passages, timeline, widget
 from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
 from desk.index.layout import IndexUnavailable
 from desk.index.vectors import VectorStoreUnavailable
 from desk.ratelimit import RateLimiter
+from desk.review.intake import QueueIntake
 from desk.settings import Settings
 from desk.store import Store, StoreUnavailable
 
@@ -61,8 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics=metrics,
             opener=_open_answering,
             rate_limiter=RateLimiter(store.engine, settings.rate_limit),
+            queue_intake=QueueIntake(store.engine, settings.review),
         )
         metrics.count_backlog_with(lambda: _backlog(store))
+        metrics.count_declined_questions_with(lambda: _declined_questions(store))
         _open_answering(state)
         app.state.desk = state
         try:
@@ -78,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's pages load their scripts from a CDN: desk/api/routes/docs.py serves them
         redoc_url=None,
     )
-    for router in (chat.router, passages.router, timeline.router, ops.router, feedback.router, widget.router):
+    routers = (chat.router, passages.router, timeline.router, ops.router, feedback.router, widget.router)
+    for router in (*routers, favicon.router):
         app.include_router(router)
     install_review(app)  # staff review: /api/review (JSON) and the /review pages
     docs.install(app)  # /docs and /redoc, with their assets served by the desk
@@ -133,9 +137,19 @@ def _open_answering(state: DeskState) -> None:
 def _backlog(store: Store) -> float:
     from desk.review.queue import backlog
 
+    return _read(store, backlog)
+
+
+def _declined_questions(store: Store) -> float:
+    from desk.review.dashboard import declined_questions
+
+    return _read(store, declined_questions)
+
+
+def _read(store: Store, figure) -> float:
     try:
         with store.engine.connect() as connection:
-            return backlog(connection)
+            return figure(connection)
     except SQLAlchemyError:  # the database is down: the gauge says "unknown", not 0
         return float("nan")
 

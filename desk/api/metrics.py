@@ -51,7 +51,14 @@ class Metrics:
         )
         self.backlog = Gauge(
             "desk_review_backlog",
-            "Answers waiting for staff review (read at scrape time)",
+            "Questions waiting for staff review, identical questions once (read at scrape time)",
+            registry=self.registry,
+        )
+        # Not a label per question: anyone can ask, and every new question would be a new series.
+        self.declined_questions = Gauge(
+            "desk_declined_questions",
+            "Distinct questions declined in the last 30 days, identical questions once; the review "
+            "dashboard lists the most asked (read at scrape time)",
             registry=self.registry,
         )
 
@@ -75,6 +82,9 @@ class Metrics:
     def count_backlog_with(self, count: Callable[[], int]) -> None:
         """The backlog is the database's: read when Prometheus scrapes, from any replica."""
         self.backlog.set_function(count)
+
+    def count_declined_questions_with(self, count: Callable[[], int]) -> None:
+        self.declined_questions.set_function(count)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

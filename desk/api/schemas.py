@@ -193,7 +193,11 @@ class FeedbackOut(BaseModel):
     answer_id: str
     rating: Literal["up", "down"]
     comment: str | None
-    needs_review: bool = Field(description="True when the feedback put the answer in the review queue.")
+    needs_review: bool = Field(
+        description="True when the feedback put the answer in the review queue. A thumbs-down on a "
+        "declined question is counted, not queued, and so is one beyond the share of the queue one "
+        "client may fill (`DESK_REVIEW__QUEUE_ITEMS_PER_CLIENT`)."
+    )
     created_at: datetime
 
 

@@ -16,6 +16,7 @@ from desk.api.metrics import Metrics
 from desk.index import LoadedIndex
 from desk.index.layout import IndexLayout
 from desk.ratelimit import RateLimiter
+from desk.review.intake import QueueIntake
 from desk.settings import Settings
 from desk.store import Store
 
@@ -35,6 +36,7 @@ class DeskState:
     answerer: Answerer | None = None
     problems: list[str] = field(default_factory=list)
     rate_limiter: RateLimiter | None = None
+    queue_intake: QueueIntake | None = None  # how much one client may add to the review queue
     # Opens the index and builds the answerer; tried again on demand when it failed (the
     # Chroma server was down as the desk started), so the desk recovers without a restart.
     opener: Callable[[DeskState], None] | None = None

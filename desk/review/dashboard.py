@@ -1,4 +1,5 @@
-"""The review dashboard: questions per day, share flagged by reason, backlog, thumbs-up rate;
+"""The review dashboard: questions per day, share flagged by reason, backlog, thumbs-up rate,
+declines by question and the declines askers rated down (counted here, not queued: issue 19);
 with plots drawn by matplotlib as SVG on the server (no script reaches the browser)."""
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
             .order_by(func.count().desc(), asked)
             .limit(_DECLINED_SHOWN)
         ).all()
+        disputed_declines = connection.execute(
+            select(func.min(AnswerRecord.question), AnswerRecord.scope, func.count())
+            .join(FeedbackRecord, FeedbackRecord.answer_id == AnswerRecord.id)
+            .where(
+                AnswerRecord.scope.is_not(None),
+                FeedbackRecord.rating == "down",
+                AnswerRecord.created_at >= since,
+            )
+            .group_by(AnswerRecord.question_key, AnswerRecord.scope)
+            .order_by(func.count().desc(), func.min(AnswerRecord.question))
+            .limit(_DECLINED_SHOWN)
+        ).all()
         ratings = connection.execute(
             select(FeedbackRecord.answer_id, FeedbackRecord.rating)
             .where(FeedbackRecord.kind == "rating")
@@ -74,6 +87,19 @@ def dashboard(engine: Engine, days: int = 30) -> Dashboard:
         ratings=len(newest),
         declined=declined,
         declined_questions=[(question, scope, n) for question, scope, n in declined_questions],
+        disputed_declines=[(question, scope, n) for question, scope, n in disputed_declines],
+    )
+
+
+def declined_questions(connection, days: int = 30) -> int:
+    """Distinct questions declined in the last `days`, identical questions once."""
+    return (
+        connection.scalar(
+            select(func.count(func.distinct(AnswerRecord.question_key))).where(
+                AnswerRecord.scope.is_not(None), AnswerRecord.created_at >= now() - timedelta(days=days)
+            )
+        )
+        or 0
     )
 
 

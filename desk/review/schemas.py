@@ -13,8 +13,10 @@ from desk.types import Flag
 
 # Why an answer is in the queue: its flags, and feedback asking for a human look.
 REASONS: tuple[str, ...] = (*(flag.value for flag in Flag), REVIEW_THUMBS_DOWN, REVIEW_EXPERT_REQUEST)
-STATUSES = ("pending", "approved", "corrected", "rejected")
-Status = Literal["pending", "approved", "corrected", "rejected"]
+STATUSES = ("pending", "replied", "approved", "corrected", "rejected")
+Status = Literal["pending", "approved", "corrected", "rejected"]  # of a staff decision
+# Of an answer in the queue: a decision's, or `replied` once every expert request on it has a reply.
+QueueStatus = Literal["pending", "replied", "approved", "corrected", "rejected"]
 NOTE_LIMIT = 5000
 TEXT_LIMIT = 20000
 
@@ -67,12 +69,19 @@ class AuditEntry(BaseModel):
 
 
 class QueueEntry(BaseModel):
+    """One question in the queue: the newest of its answers with this status stands for them all."""
+
     answer_id: str
     question: str
-    reasons: list[str]
-    status: Status
+    reasons: list[str] = Field(description="Why any of the entry's answers is in the queue.")
+    status: QueueStatus
     backend: str
     created_at: datetime
+    answers: int = Field(
+        default=1,
+        description="Answers to this question (the same words, whatever their case, spacing or "
+        "punctuation) with this status that the entry stands for.",
+    )
 
 
 class QueuePage(BaseModel):
@@ -98,10 +107,15 @@ class ReviewItem(BaseModel):
     declined: bool
     latency_ms: float
     created_at: datetime
-    status: Status
+    status: QueueStatus
     decision: Decision | None
     feedback: list[FeedbackView]
     audit: list[AuditEntry]
+    same_question: list[QueueEntry] = Field(
+        default_factory=list,
+        description="The other answers in the queue to the same question, newest first; a decision "
+        "on this answer covers those given before it.",
+    )
 
 
 # -- input -------------------------------------------------------------------------------------
@@ -172,7 +186,9 @@ class Dashboard(BaseModel):
     questions_per_day: list[tuple[str, int]] = Field(description="(YYYY-MM-DD, questions), oldest first.")
     questions: int
     flagged_share: dict[str, float] = Field(description="Share of all answers in the queue for each reason.")
-    backlog: int = Field(description="Queue items no one has decided yet.")
+    backlog: int = Field(
+        description="Questions in the queue no one has decided yet; identical questions count once."
+    )
     decided: dict[str, int]
     thumbs_up_rate: float | None = Field(description="Up among the newest rating of each rated answer.")
     ratings: int
@@ -185,4 +201,10 @@ class Dashboard(BaseModel):
         default_factory=list,
         description="The most asked of them in the period: (question, why, times asked), the same "
         "question in any case and spacing counted once.",
+    )
+    disputed_declines: list[tuple[str, str, int]] = Field(
+        default_factory=list,
+        description="Declines askers rated down, the most disputed first: (question, why, thumbs-down), "
+        "identical questions counted together. Not queued: many of one question here may mean the "
+        "desk declines a question it should answer.",
     )

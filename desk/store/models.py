@@ -37,6 +37,8 @@ class AnswerRecord(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     question: Mapped[str] = mapped_column(Text)
+    # The same for every spelling of one question (desk/store/question_key.py): the queue groups by it.
+    question_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     text: Mapped[str] = mapped_column(Text)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     passages: Mapped[list[dict]] = mapped_column(JSON, default=list)
@@ -84,8 +86,10 @@ class FeedbackRecord(Base):
     """What an asker said about an answer: a rating with a comment, or a request for a human expert.
 
     `review_reason` is set when the feedback asks for a human look (a thumbs-down, an expert
-    request), so the staff review queue is one indexed query. Records are only ever added:
-    a later rating of the same answer is a new row, and the newest one counts.
+    request), so the staff review queue is one indexed query; a thumbs-down beyond its
+    client's share of the queue (desk/review/intake.py) is kept without one. Ratings are added,
+    not replaced: a later rating of the same answer is a new row, and the newest one counts;
+    only a comment sent after a bare rating completes that rating (the widget sends them apart).
     """
 
     __tablename__ = "feedback"

@@ -31,6 +31,7 @@ from desk.store.models import (
     answer_with_citations,
     now,
 )
+from desk.store.question_key import question_key
 from desk.types import Answer, Citation, Flag
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -231,12 +232,58 @@ class Store:
         with self._sessions() as session:
             return session.query(AnswerRecord).count()
 
-    def add_feedback(self, answer_id: str, rating: str, comment: str | None = None) -> Feedback | None:
-        """Record a rating ("up" or "down"); a thumbs-down asks for review. None: no such answer."""
-        reason = REVIEW_THUMBS_DOWN if rating == "down" else None
+    def add_feedback(
+        self,
+        answer_id: str,
+        rating: str,
+        comment: str | None = None,
+        admit: Callable[[], bool] | None = None,
+    ) -> Feedback | None:
+        """Record a rating ("up" or "down"); None: no such answer. A thumbs-down asks for review,
+        unless the question was declined, when `admit()` lets its client add to the queue
+        (desk/review/intake.py); else it is kept all the same. A comment that follows a bare
+        rating of the same kind completes it."""
+        completed = self._complete_rating(answer_id, rating, comment)
+        if completed is not None:
+            return completed
+        # A declined question rated down is counted on the dashboard, not queued (issue 19).
+        asks = rating == "down" and not self._declined(answer_id) and (admit is None or admit())
         return self._add_feedback(
-            answer_id, kind="rating", rating=rating, comment=comment, review_reason=reason
+            answer_id,
+            kind="rating",
+            rating=rating,
+            comment=comment,
+            review_reason=REVIEW_THUMBS_DOWN if asks else None,
         )
+
+    def _declined(self, answer_id: str) -> bool:
+        """The desk declined the question: another law or another subject."""
+        with self._sessions() as session:
+            return session.scalar(select(AnswerRecord.scope).where(AnswerRecord.id == answer_id)) is not None
+
+    def _complete_rating(self, answer_id: str, rating: str, comment: str | None) -> Feedback | None:
+        """Put `comment` on the answer's newest feedback when that is the same rating without
+        one: the widget sends the thumb, then the comment, and staff should read one rating
+        with its comment, not two ratings (issue 19). None: there is nothing to complete."""
+        if not comment:
+            return None
+        newest_first = (
+            select(FeedbackRecord)
+            .where(FeedbackRecord.answer_id == answer_id)
+            .order_by(FeedbackRecord.created_at.desc(), FeedbackRecord.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        try:
+            with self._write_lock, self._sessions.begin() as session:
+                newest = session.scalars(newest_first).first()
+                if newest is None or (newest.kind, newest.rating, newest.comment) != ("rating", rating, None):
+                    return None
+                newest.comment = comment
+                session.flush()
+                return _feedback(newest)
+        except SQLAlchemyError as error:
+            raise StoreUnavailable(f"could not store the feedback: {type(error).__name__}") from error
 
     def add_expert_request(
         self, answer_id: str, email: str | None = None, comment: str | None = None
@@ -354,6 +401,7 @@ def _answer_row(answer: Answer) -> dict:
         "id": answer.id,
         "conversation_id": answer.conversation_id,
         "question": answer.question,
+        "question_key": question_key(answer.question),
         "text": answer.text,
         "flags": [flag.value for flag in answer.flags],
         "passages": [passage.model_dump(mode="json") for passage in answer.passages],

@@ -15,7 +15,7 @@ from desk.types import Answer, Flag
 from tests.conftest import make_answer
 
 _TABLES = (
-    "review_audit", "review_decisions", "login_failures", "staff_sessions", "staff",
+    "queue_intake_windows", "review_audit", "review_decisions", "login_failures", "staff_sessions", "staff",
     "feedback", "citations", "answers", "conversations",
 )  # fmt: skip
 PASSWORD = "correct horse battery staple"

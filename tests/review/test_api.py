@@ -145,7 +145,7 @@ def test_api_login_gives_a_token_and_is_throttled(client):
 
 
 # -- the queue through the API ---------------------------------------------------------------------
-def test_a_thumbs_down_reaches_the_queue_and_a_plain_decline_does_not(client, reviewer):
+def test_a_thumbs_down_reaches_the_queue_and_a_decline_does_not_even_rated_down(client, reviewer):
     declined = _ask(client, OUT_OF_SCOPE)
     assert declined["declined"] and declined["scope"] == "other_regime" and declined["flags"] == []
     disputed = _ask(client, "Can you recommend a good sourdough starter?")
@@ -161,8 +161,11 @@ def test_a_thumbs_down_reaches_the_queue_and_a_plain_decline_does_not(client, re
     ).status_code == 201
     queue = client.get("/api/review/items", params={"status": "pending"}, headers=reviewer).json()
     reasons = {e["answer_id"]: e["reasons"] for e in queue["entries"]}
-    # Declines are counted on the dashboard (issue 16); a decline the asker disputes needs a human.
-    assert declined["id"] not in reasons and "thumbs_down" in reasons[disputed["id"]]
+    # Declines are counted on the dashboard (issue 16), rated down or not: else anyone could fill
+    # the queue with them (issue 19). The dashboard lists the disputed ones by question.
+    assert declined["id"] not in reasons and disputed["id"] not in reasons
+    board = client.get("/api/review/dashboard", headers=reviewer).json()
+    assert ["Can you recommend a good sourdough starter?", "unrelated", 1] in board["disputed_declines"]
     assert "thumbs_down" in reasons[rated["id"]]
     item = client.get(f"/api/review/items/{rated['id']}", headers=reviewer).json()
     assert item["feedback"][0]["comment"] == "too long" and item["passages"] and item["settings_hash"]

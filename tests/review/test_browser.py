@@ -80,3 +80,55 @@ def test_a_correction_made_in_the_review_page_is_served_in_the_widget(page: Page
     expect(turn).to_contain_text("in accordance with the instructions for use")
     expect(turn).to_contain_text("Reviewed by the desk's staff")
     expect(turn).to_contain_text("Article 26(1)")
+
+
+EXPERT_QUESTION = "Do we need a fundamental rights impact assessment as a bank?"
+
+
+def test_a_rating_with_its_comment_is_listed_once_and_a_replied_request_is_not_pending(page: Page, desk_url):
+    """Issue 19: the widget sends the thumb, then the comment; staff read one rating. After staff
+    reply to the expert request, the item says `replied`, not `pending`."""
+    page.goto(f"{desk_url}/widget/demo")
+    box = page.get_by_label("Your question")
+    box.fill(EXPERT_QUESTION)
+    box.press("Enter")
+    turn = page.locator(".turn").last
+    expect(turn.locator(".feedback")).to_be_visible(timeout=60_000)
+    turn.get_by_role("button", name="Not helpful", exact=True).click()
+    turn.get_by_label("Anything to add? (optional)").fill("Article 27 is missing.")
+    turn.get_by_role("button", name="Send comment").click()
+    expect(turn.get_by_text("your comment was sent")).to_be_visible()
+    turn.get_by_role("button", name="Ask a human expert").click()
+    turn.get_by_label("Your email, for the reply (optional)").fill("legal@bank.example")
+    turn.get_by_role("button", name="Send to an expert").click()
+
+    page.goto(f"{desk_url}/review")
+    page.get_by_label("Username").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    row = page.get_by_role("row").filter(has_text=EXPERT_QUESTION)
+    expect(row).to_contain_text("expert_request")
+    expect(row).to_contain_text("pending")
+    row.get_by_role("link").click()
+
+    feedback = page.get_by_role("region", name="Feedback")
+    expect(feedback.get_by_text("Article 27 is missing.")).to_have_count(1)
+    expect(feedback.get_by_text("rating (down)")).to_have_count(1)
+    page.get_by_label("Reply to the asker's expert request").fill("Article 27 applies to banks.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator("#status")).to_have_text("replied")
+    page.goto(f"{desk_url}/review?status=pending")
+    expect(page.get_by_role("row").filter(has_text=EXPERT_QUESTION)).to_have_count(0)
+    page.goto(f"{desk_url}/review?status=replied")
+    expect(page.get_by_role("row").filter(has_text=EXPERT_QUESTION)).to_contain_text("replied")
+
+
+def test_the_favicon_is_served_and_the_pages_policy_still_holds(page: Page, desk_url):
+    icon = page.goto(f"{desk_url}/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+    login = page.goto(f"{desk_url}/review/login")
+    assert "default-src 'none'" in login.headers["content-security-policy"]
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    assert refused == []  # no 404 for the icon, no policy violation

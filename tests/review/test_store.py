@@ -7,15 +7,18 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from desk.review.accounts import LoginRefused, LoginThrottled, StaffError
 from desk.review.corrections import CorrectionError, cite_by_label
 from desk.review.dashboard import dashboard, plots
 from desk.review.decisions import NoExpertRequest, NoSuchAnswer
 from desk.review.export import write_cases
+from desk.review.intake import QueueIntake
 from desk.review.models import StaffSessionRecord
+from desk.review.queue import ReviewQueue, backlog
 from desk.review.schemas import REASONS
+from desk.settings import ReviewSettings
 from desk.store.models import now
 from desk.types import Flag
 from tests.review.conftest import PASSWORD, saved
@@ -33,7 +36,7 @@ def test_each_flag_puts_the_answer_in_the_queue_with_its_reason(store, queue, fl
 
 
 def test_a_thumbs_down_and_an_expert_request_put_the_answer_in_the_queue(store, queue):
-    down, expert, up = saved(store), saved(store), saved(store)
+    down, expert, up = (saved(store, question=f"What must deployers do, case {n}?") for n in range(3))
     store.add_feedback(down.id, "down", "Article 26 is missing")
     store.add_expert_request(expert.id, "legal@firm.example", "We use it in hiring")
     store.add_feedback(up.id, "up")
@@ -71,6 +74,145 @@ def test_an_item_holds_everything_a_reviewer_weighs(store, queue):
     assert item.citations[0]["label"] == "Article 26(1)" and item.passages[0]["anchor"] == "art-26.par-1"
     assert item.role == "deployer" and item.status == "pending" and item.decision is None
     assert queue.item("0" * 32) is None
+
+
+# -- the queue from outside (issue 19) ------------------------------------------------------------
+SPELLINGS = (
+    "Which AI practices are prohibited?",
+    "which ai practices are prohibited",
+    "WHICH AI practices, are prohibited?!",
+)
+
+
+def test_the_same_question_asked_again_and_again_is_one_entry_with_a_count(store, queue, decisions):
+    answers = [saved(store, question=SPELLINGS[n % 3]) for n in range(6)]
+    for answer in answers:
+        store.add_feedback(answer.id, "down")
+    other = saved(store, question="Which AI practices are allowed?", flags=[Flag.WEAK_RETRIEVAL])
+    page = queue.page(status="pending")
+    assert page.total == 2 and [(e.answer_id, e.answers) for e in page.entries] == [
+        (other.id, 1),
+        (answers[-1].id, 6),  # the newest stands for the others
+    ]
+    with store.engine.connect() as connection:
+        assert backlog(connection) == 2
+    assert len(queue.item(answers[-1].id).same_question) == 5
+
+    decisions.reject(answers[-1].id, "alice", "wrong article")  # one decision clears the entry
+    assert [e.answer_id for e in queue.page(status="pending").entries] == [other.id]
+    assert [(e.status, e.answers) for e in queue.page(status="rejected").entries] == [("rejected", 6)]
+    assert queue.item(answers[0].id).status == "rejected"
+    asked_again = saved(store, question=SPELLINGS[1])  # a later answer to it waits again
+    store.add_feedback(asked_again.id, "down")
+    pending = {e.answer_id: e.answers for e in queue.page(status="pending").entries}
+    assert pending == {asked_again.id: 1, other.id: 1}
+    assert dashboard(store.engine).backlog == 2
+
+
+def test_a_decline_rated_down_is_counted_on_the_dashboard_not_queued(store, queue):
+    from desk.types import Scope
+
+    declines = [
+        saved(
+            store,
+            question="Can you recommend a good sourdough starter?",
+            declined=True,
+            scope=Scope.UNRELATED,
+        )
+        for _ in range(4)
+    ]
+    for decline in declines:
+        assert store.add_feedback(decline.id, "down", "answer it!").review_reason is None
+    gdpr = saved(store, question="How high are GDPR fines?", declined=True, scope=Scope.OTHER_REGIME)
+    store.add_feedback(gdpr.id, "down")
+    assert queue.page().total == 0
+    with store.engine.connect() as connection:
+        assert backlog(connection) == 0
+    board = dashboard(store.engine)
+    assert board.disputed_declines == [
+        ("Can you recommend a good sourdough starter?", "unrelated", 4),
+        ("How high are GDPR fines?", "other_regime", 1),
+    ]
+    assert board.flagged_share["thumbs_down"] == 0
+    # Someone waits for an expert's reply: that is queued, decline or not.
+    store.add_expert_request(gdpr.id, "dpo@firm.example")
+    [entry] = queue.page().entries
+    assert (entry.answer_id, entry.reasons) == (gdpr.id, ["expert_request"])
+
+
+def test_beyond_its_share_a_clients_thumbs_down_is_kept_but_queues_nothing(store, queue):
+    intake = QueueIntake(store.engine, ReviewSettings(queue_items_per_client=3, queue_window_s=600))
+    answers = [saved(store, question=f"Question number {n}?") for n in range(5)]
+    stored = [
+        store.add_feedback(a.id, "down", admit=lambda: intake.admits("203.0.113.7", now=1000))
+        for a in answers
+    ]
+    assert [f.review_reason for f in stored] == ["thumbs_down"] * 3 + [None] * 2
+    assert queue.page().total == 3
+    assert [f.rating for a in answers for f in store.feedback(a.id)] == ["down"] * 5  # nothing dropped
+    assert intake.admits("198.51.100.2", now=1000)  # another client has its own share
+    assert intake.admits("203.0.113.7", now=1600)  # and the next window another
+    unlimited = QueueIntake(store.engine, ReviewSettings(queue_items_per_client=0))
+    assert all(unlimited.admits("203.0.113.7", now=1000) for _ in range(20))
+
+
+def test_a_comment_after_a_rating_completes_it_and_is_listed_once(store, queue):
+    answer = saved(store)
+    first = store.add_feedback(answer.id, "down")
+    commented = store.add_feedback(answer.id, "down", "Article 26(2) is missing")
+    assert commented.id == first.id and commented.review_reason == "thumbs_down"
+    [listed] = queue.item(answer.id).feedback
+    assert (listed.rating, listed.comment) == ("down", "Article 26(2) is missing")
+    # A change of mind is a new rating; so is a second comment.
+    store.add_feedback(answer.id, "up")
+    store.add_feedback(answer.id, "up", "Fine after all")
+    store.add_feedback(answer.id, "up", "Really fine")
+    assert [(f.rating, f.comment) for f in store.feedback(answer.id)] == [
+        ("down", "Article 26(2) is missing"), ("up", "Fine after all"), ("up", "Really fine"),
+    ]  # fmt: skip
+
+
+def test_an_item_is_replied_once_staff_answered_its_expert_request(store, queue, decisions):
+    answer = saved(store)
+    store.add_expert_request(answer.id, "legal@firm.example", "We deploy it in hiring")
+    assert queue.item(answer.id).status == "pending"
+    decisions.reply(answer.id, "alice", "Article 26 applies.")
+    assert queue.item(answer.id).status == "replied"
+    assert [e.answer_id for e in queue.page(status="replied").entries] == [answer.id]
+    assert queue.page(status="pending").total == 0
+    with store.engine.connect() as connection:
+        assert backlog(connection) == 0
+    store.add_expert_request(answer.id, None, "And Article 27?")  # a new request waits again
+    assert queue.item(answer.id).status == "pending"
+
+
+def test_answers_stored_before_the_grouping_are_grouped_by_the_migration(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from desk.store.store import MIGRATIONS, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")
+        connection.execute(text("INSERT INTO conversations (id, created_at) VALUES ('c', '2026-01-01')"))
+        for n, question in enumerate(SPELLINGS):
+            connection.execute(
+                text(
+                    "INSERT INTO answers (id, conversation_id, question, text, flags, passages, backend, "
+                    "settings_hash, corpus_version, latency_ms, declined, created_at) VALUES "
+                    f"('a{n}', 'c', :question, 'x', '[\"weak_retrieval\"]', '[]', 'extractive', 'h', "
+                    "'2026-07-27', 1, 0, '2026-01-01')"
+                ),
+                {"question": question},
+            )
+    store.migrate()
+    [entry] = ReviewQueue(store.engine).page().entries
+    assert entry.answers == 3
+    store.close()
 
 
 # -- actions and the audit log -----------------------------------------------------------------------
@@ -224,7 +366,7 @@ def test_failed_logins_are_throttled_per_account_and_address_and_per_address(acc
 # -- dashboard and export ------------------------------------------------------------------------
 def test_the_dashboard_counts_questions_reasons_backlog_and_thumbs_up(store, decisions):
     flagged = saved(store, flags=[Flag.WEAK_RETRIEVAL, Flag.STALE])
-    rated = saved(store)
+    rated = saved(store, question="Who is a deployer?")  # another question: the rejection covers it not
     saved(store)
     store.add_feedback(rated.id, "down")
     store.add_feedback(rated.id, "up")  # the newest rating counts

@@ -14,6 +14,7 @@ from desk.api.conversation_access import ConversationSecret, require_answer
 from desk.api.schemas import ExpertRequestIn, ExpertRequestOut, FeedbackIn, FeedbackOut, Problem
 from desk.api.state import StateDep
 from desk.ratelimit import RateLimit
+from desk.review.intake import QueueAdmission
 from desk.store.store import Feedback
 
 router = APIRouter(prefix="/api/answers", tags=["feedback"])
@@ -28,12 +29,19 @@ _ERRORS = {404: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Prob
     dependencies=[RateLimit],
 )
 def rate(
-    answer_id: str, feedback: FeedbackIn, state: StateDep, secret: ConversationSecret = None
+    answer_id: str,
+    feedback: FeedbackIn,
+    state: StateDep,
+    admit: QueueAdmission,
+    secret: ConversationSecret = None,
 ) -> FeedbackOut:
-    """Rate an answer; a thumbs-down sends it to the staff review queue. Every rating is kept,
-    and the newest one of an answer counts."""
+    """Rate an answer; a thumbs-down sends it to the staff review queue, up to a number per
+    client (`needs_review` says whether it did). Every rating is kept, and the newest one of an
+    answer counts; a comment sent after a rating completes it."""
     require_answer(state.store, answer_id, secret)
-    stored = _found(answer_id, state.store.add_feedback(answer_id, feedback.rating, feedback.comment))
+    stored = _found(
+        answer_id, state.store.add_feedback(answer_id, feedback.rating, feedback.comment, admit=admit)
+    )
     return FeedbackOut(
         id=stored.id,
         answer_id=stored.answer_id,

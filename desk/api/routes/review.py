@@ -33,6 +33,7 @@ from desk.review.schemas import (
     FeedbackView,
     LoginIn,
     QueuePage,
+    QueueStatus,
     RejectIn,
     ReplyIn,
     ReviewItem,
@@ -102,7 +103,7 @@ def me(staff: AnyStaff, services: ServicesDep) -> StaffOut:
 def queue(
     _staff: Reviewer,
     services: ServicesDep,
-    status: Literal["pending", "approved", "corrected", "rejected"] | None = None,
+    status: QueueStatus | None = None,
     reason: Reason | None = None,
     q: Annotated[str | None, Query(max_length=500, description="Words of the question or answer.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
