@@ -103,13 +103,14 @@ TRANSPARENCY = re.compile(
 _ANNEX_III_AREAS = [
     (re.compile(rf"\b({words})"), anchor)
     for words, anchor in (
+        # Credit and insurance before employment: "loan applicants" are not job applicants.
+        ("credit ?worth|credit scor|loan|lending|mortgage", "anx-III.pt-5.pt-b"),
+        ("life insurance|health insurance|insurance premium|insurer|premiums", "anx-III.pt-5.pt-c"),
         ("cv|résumé|resume|recruit|hiring|job applica|applicant|candidate|job advert", "anx-III.pt-4.pt-a"),
         (
             "promotion|terminat|dismiss|task allocation|shift|monitor(ing)? (of )?(employees|workers|staff)",
             "anx-III.pt-4.pt-b",
         ),
-        ("credit ?worth|credit scor|loan|lending|mortgage", "anx-III.pt-5.pt-b"),
-        ("life insurance|health insurance|insurance premium|insurer|premiums", "anx-III.pt-5.pt-c"),
         ("emergency call|dispatch|triage", "anx-III.pt-5.pt-d"),
         ("benefit|social assistance|public assistance|welfare", "anx-III.pt-5.pt-a"),
         ("admission|exam|student|pupil|grading|proctor|school|universit", "anx-III.pt-3"),

@@ -234,3 +234,15 @@ def test_a_chatbot_provider_is_told_what_to_tell_users(client):
         client, "We're launching a customer-support chatbot. What does the AI Act require us to tell users?"
     )
     assert "interacting with an AI system" in answer["lead"] and "art-50.par-1" in _lead_cites(answer)
+
+
+def test_profiling_settles_a_premise_of_not_high_risk(client):
+    answer = ask(
+        client,
+        "Is our creditworthiness tool, which profiles loan applicants, automatically not high-risk "
+        "under Article 6(3) because it only performs a preparatory task?",
+    )
+    _shape_holds(answer)
+    assert answer["lead"].startswith("No:")
+    assert "Annex III, point 5(b)" in answer["lead"] and "Annex III, point 4" not in answer["lead"]
+    assert "always be considered to be high-risk" in answer["lead"]

@@ -144,3 +144,9 @@ def test_what_is_asked_is_read_from_the_asking_sentence(question, not_asked, ask
     kinds = read_question(question).kinds
     assert not_asked not in kinds
     assert asked is None or asked in kinds
+
+
+def test_loan_applicants_are_a_credit_use_not_recruitment():
+    reading = read_question("Our creditworthiness tool profiles loan applicants. Is it high-risk?")
+    assert reading.use == "anx-III.pt-5.pt-b"
+    assert read_question("We screen job applicants with AI. Is it high-risk?").use == "anx-III.pt-4.pt-a"

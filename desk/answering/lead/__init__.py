@@ -153,7 +153,10 @@ def _judged(kind: Kind, reading: Reading, verdict: str | None) -> str | None:
     if verdict is None:
         return None
     asked = last_question(reading.question)
-    if not _YES_NO.match(asked.strip()) or _PREMISE.search(asked):
+    # Article 6(3)'s "always high-risk where the AI system performs profiling" settles a premise
+    # of "not high-risk" whatever else the question claims.
+    always = kind is Kind.HIGH_RISK and classification.performs_profiling(reading.question)
+    if not _YES_NO.match(asked.strip()) or (_PREMISE.search(asked) and not always):
         return None
     if kind not in kinds_of(asked) and kind is not Kind.WHEN:
         return None

@@ -96,7 +96,7 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
         # The point itself excepts what the question describes ("… except fraud detection").
         return [LeadSentence(f"{label_for(anchor)} lists {listed}, but not {excepted}{marker}.")], "no"
     exception = law.provision(HIGH_RISK_EXCEPTION)
-    profiling = bool(_PROFILING.search(reading.question))
+    profiling = performs_profiling(reading.question)
     conditions = _exception_conditions(reading, exception)
     verdict = "yes" if profiling or not conditions else "depends"
     written = [
@@ -125,6 +125,12 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     elif derogation:
         written.append(LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}."))
     return written, verdict
+
+
+def performs_profiling(question: str) -> bool:
+    """The question says the system profiles people: Article 6(3) then makes an Annex III
+    system high-risk always."""
+    return bool(_PROFILING.search(question))
 
 
 def _listed_use(law: Law, reading: Reading) -> str | None:
