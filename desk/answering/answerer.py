@@ -26,7 +26,7 @@ from desk.answering.checks import CheckedText, check
 from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, in_english, language_of
 from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
-from desk.answering.scope import OtherRegime, Redirects, mentions_ai, redirect_lead
+from desk.answering.scope import OtherRegime, Redirects, asks_for_other_work, mentions_ai, redirect_lead
 from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import HEADINGS, ExtractiveBackend, with_quotes
@@ -306,7 +306,11 @@ class Answerer:
         """Nothing in the question speaks of AI or of the Act, and nothing in the texts comes
         close: another subject. A genuine AI Act question is never declined for a score."""
         reading = asking.reading
-        if retrieval.named_provision or reading.missing or mentions_ai(asking.query):
+        if retrieval.named_provision or reading.missing:
+            return False
+        if asks_for_other_work(asking.question):
+            return True  # "write a poem for our AI launch": AI in passing, a task not a question
+        if mentions_ai(asking.query):
             return False
         if Kind.POLICY in reading.kinds:
             return False  # the AI Continent Action Plan and its initiatives are the desk's texts

@@ -168,6 +168,30 @@ def mentions_ai(question: str) -> bool:
     return bool(_AI.search(question)) and bool(_REGULATORY.search(question))
 
 
+# A request for work the desk does not do: writing, translating, coding. Asked of the law
+# ("draft a checklist of our duties under the AI Act") it is a question for the desk; asked of
+# anything else ("translate our product description", "a poem for our AI launch") it is not,
+# however much AI it mentions.
+_OTHER_WORK = re.compile(
+    r"^\W*(?:(?:can|could|would|will) you(?: please)?|please)?\s*(?:help (?:me|us) )?"
+    r"(?:translate|write|compose|draft|rewrite|paraphrase|proofread|summari[sz]e|brainstorm|code|program"
+    r"|generate|create|design|make)\b[^?.!]{0,60}\b(?:poem|poetry|song|lyrics|slogan|tagline|haiku|joke|story"
+    r"|essay|email|e-mail|letter|tweet|post|blog|press release|advert\w*|marketing|copy|description|text|code"
+    r"|script|function|logo|image|picture|recipe|speech|cover letter|into [a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_other_work(question: str) -> bool:
+    """The question asks the desk to write, translate or code something that is not about the
+    law: another subject, declined however much AI it mentions."""
+    return (
+        bool(_OTHER_WORK.search(question))
+        and not _REGULATORY.search(question)
+        and not _ABOUT_THE_AI_ACT.search(question)
+    )
+
+
 class Redirects:
     """Where the AI Act itself refers to another law: its passages in force that cite that law
     by its official number, read from the corpus once per regime."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desk.answering.scope import other_regime
+from desk.answering.scope import asks_for_other_work, other_regime
 
 SCOPE_CHECK = Path(__file__).parents[2] / "evals" / "datasets" / "scope-check.jsonl"
 
@@ -49,3 +49,28 @@ def test_the_held_out_scope_set_agrees_with_the_rules_or_the_floor():
         case = json.loads(line)
         if other_regime(case["question"]) is not None:
             assert case["kind"] == "out_of_scope", case["id"]
+
+
+@pytest.mark.parametrize(
+    ("question", "other_work"),
+    [
+        ("Please translate our product description for the AI photo editor into Italian", True),
+        ("Can you write a short poem for the launch of our new AI product?", True),
+        ("Can you write Python code to detect deepfakes?", True),
+        # Work asked of the law is the desk's.
+        ("Can you summarise the obligations of deployers?", False),
+        ("Translate Article 5 into German", False),
+        ("Draft an email telling customers our chatbot is an AI system, as the AI Act requires", False),
+        ("Can you generate a compliance checklist for our chatbot?", False),
+    ],
+)
+def test_a_request_for_other_work_is_told_apart_from_work_on_the_law(question, other_work):
+    assert asks_for_other_work(question) is other_work
+
+
+def test_a_poem_for_an_ai_launch_is_declined_through_the_api(corpus_client):
+    response = corpus_client.post(
+        "/api/chat", json={"question": "Can you write a short poem for the launch of our new AI product?"}
+    )
+    assert response.status_code == 200 and response.json()["declined"] is True
+    assert not response.json()["citations"]
