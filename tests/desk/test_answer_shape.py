@@ -246,3 +246,11 @@ def test_profiling_settles_a_premise_of_not_high_risk(client):
     assert answer["lead"].startswith("No:")
     assert "Annex III, point 5(b)" in answer["lead"] and "Annex III, point 4" not in answer["lead"]
     assert "always be considered to be high-risk" in answer["lead"]
+
+
+def test_whether_the_guidelines_bind_is_answered_in_their_own_words(client):
+    answer = ask(client, "Are the Commission's guidelines on prohibited practices legally binding?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith("No: Guidelines C(2025) 505")
+    assert "Court of Justice of the European Union" in answer["lead"]
+    assert {"gl-5052.par-5", "gl-5053.par-7"} <= set(_lead_cites(answer))

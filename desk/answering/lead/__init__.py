@@ -10,6 +10,7 @@
         duties     the role's duty articles by their titles, and what they list   duties.py
         what is, what changed, provision X, anything else                 provisions.py
         the AI Continent Action Plan: its words, labelled as policy; after the law   plan.py
+        do the guidelines bind?  what each says of its own standing        guidance.py
 A verdict ("Yes", "No", "It depends") opens the lead only where that structure gives it to a
 yes/no question that asks that kind and carries no premise of its own. Nothing is written per
 question; every sentence goes through `desk.answering.verify` afterwards.
@@ -22,7 +23,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from desk.answering.lead import classification, coverage, dates, duties, fines, plan, premises, provisions
+from desk.answering.lead import (
+    classification,
+    coverage,
+    dates,
+    duties,
+    fines,
+    guidance,
+    plan,
+    premises,
+    provisions,
+)
 from desk.answering.lead.law import Asked, Law, Numbering
 from desk.answering.verify import LeadSentence
 from desk.index.loaded import Corpus
@@ -75,6 +86,7 @@ class Composer:
         self.law = Law(corpus, timeline)
         practices = classification.Practices(self.law)
         exclusions = coverage.Exclusions(self.law)
+        self._standing = guidance.Standing(self.law)
         self._writers: dict[Kind, Write] = {
             Kind.WHEN: dates.when,
             Kind.HOW_MUCH: fines.fines,
@@ -103,6 +115,10 @@ class Composer:
         corrections = premises.corrections(self.law, asked)
         sentences = list(corrections)
         verdict = None
+        standing, said = guidance.binding(self.law, self._standing, asked)
+        if standing:  # whether the Commission's guidelines bind: their own words on it, first
+            verdict = said if _YES_NO.match(last_question(reading.question).strip()) else None
+            sentences += [_opened(standing[0], verdict), *standing[1:]]
         kinds = list(reading.kinds)
         if any(re.fullmatch(r"art-3\.pt-\d+", a) for a in recognised) and Kind.WHAT_IS not in kinds:
             kinds.append(Kind.WHAT_IS)  # "does it count as an 'AI system'?"
