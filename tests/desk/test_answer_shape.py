@@ -254,3 +254,16 @@ def test_whether_the_guidelines_bind_is_answered_in_their_own_words(client):
     assert answer["lead"].startswith("No: Guidelines C(2025) 505")
     assert "Court of Justice of the European Union" in answer["lead"]
     assert {"gl-5052.par-5", "gl-5053.par-7"} <= set(_lead_cites(answer))
+
+
+def test_a_deadline_the_provision_sets_itself_comes_before_the_application_dates(client):
+    answer = ask(
+        client,
+        "We placed our general-purpose AI model on the market in March 2025. Until when do we have to "
+        "bring it into line with the obligations?",
+    )
+    _shape_holds(answer)
+    assert answer["lead"].startswith("Article 111(3):") and "by 2 August 2027" in answer["lead"]
+    # When rules apply stays the timeline's.
+    applies = ask(client, "When do the GPAI obligations apply?")
+    assert "2 August 2025" in applies["lead"].split(". ")[0]

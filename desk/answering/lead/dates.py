@@ -10,17 +10,33 @@ from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.text import as_part
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for
+from desk.index.lexical import tokens
 from desk.routing import about_products
 from desk.statements import chapter_of, lower_first, statements, title_of
 from desk.timeline import TimelineEntry
-from desk.types import Passage
+from desk.types import Authority, Passage
 from desk.understanding import Reading, last_question
 
 _ALREADY = re.compile(r"\b(already|yet|now|currently|today|still|in effect|in force)\b", re.I)
+# "When do the GPAI duties apply?" is the timeline's; "by when must the Commission report?"
+# is answered by the deadline the provision sets itself.
+_ASKS_APPLICATION = re.compile(
+    r"\b(appl(y|ies|icable|ication)|in force|in effect|take effect|kicks? in|start\w*|begin\w*|binding"
+    r"|enforce\w*|live|fined?)\b",
+    re.I,
+)
+_FULL_DATE = re.compile(
+    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{4}\b"
+)
+_DEADLINE_AMONG = 3  # the passages ranked this high may hold the deadline asked about
+_SHARED_ENOUGH = 3  # words a dated sentence shares with the question to be about it
 _LATER_PROHIBITIONS = ("art-5.par-1.pt-ba", "art-5.par-1.pt-bb", "art-5.par-1a", "art-5.par-1b")
 
 
 def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    if not _ASKS_APPLICATION.search(last_question(asked.question)) and (own := _own_deadline(asked)):
+        return [own], None
     written: list[LeadSentence] = []
     verdict = None
     numbering = asked.numbering
@@ -51,6 +67,28 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         ):
             written += in_its_words(law, transition, asked)
     return written, verdict
+
+
+def _own_deadline(asked: Asked) -> LeadSentence | None:
+    """A deadline the provision found sets itself ("By 2 August 2029 … the Commission shall
+    evaluate …"), for a question on when something must be done rather than when rules apply:
+    the dated sentence of the best-ranked binding passages that shares most with the question."""
+    question = set(tokens([asked.question])[0])
+    best: tuple[int, str, str] | None = None
+    for passage in asked.numbering.passages[:_DEADLINE_AMONG]:
+        if passage.authority is not Authority.BINDING or passage.anchor.startswith("art-113"):
+            continue
+        for statement in statements(passage.text):
+            for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(statement.text.split())):
+                if not _FULL_DATE.search(sentence):
+                    continue
+                shared = len(question & set(tokens([sentence])[0]))
+                if shared >= _SHARED_ENOUGH and (best is None or shared > best[0]):
+                    best = (shared, passage.anchor, sentence)
+    if best is None:
+        return None
+    _, anchor, sentence = best
+    return LeadSentence(f"{label_for(anchor)}: {as_part(sentence)}{asked.numbering.marker(anchor)}.")
 
 
 def in_its_words(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
