@@ -17,7 +17,10 @@ def first_sentence(text: str) -> str:
 
 _SENTENCE_BREAK = re.compile(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])")
 # A sentence that leans on the one before ("It shall …") does not stand on its own in a lead.
-_LEANS_BACK = re.compile(r"^(It|They|This|That|These|Those|Such|The latter|The former)\b")
+_LEANS_BACK = re.compile(
+    r"^(It|They|This(?! Regulation)|That|These|Those|Such|The latter|The former"
+    r"|The (first|second|third|preceding) (sub)?paragraph)\b"
+)
 _ASKS_HOW_LONG = re.compile(
     r"\bhow (long|soon|quickly)\b|\bwithin (what|which|how)\b|\btime limits?\b"
     r"|\bdeadlines?\b|\bretention\b|\bkeep\b[^?]{0,40}\bfor\b"
@@ -44,8 +47,14 @@ def sentence_for(text: str, question: str) -> str:
         timed = int(how_long and bool(_DURATION.search(sentence)))
         return timed, len(asked & set(tokens([sentence])[0])), -index
 
-    standing = [i for i in range(len(sentences)) if i == 0 or not _LEANS_BACK.match(sentences[i])]
+    standing = [i for i in range(len(sentences)) if i == 0 or stands_alone(sentences[i])]
     return as_part(sentences[max(standing, key=score)])
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence can be read without the one before it ("This paragraph shall be
+    without prejudice to …" cannot; "This Regulation does not apply to …" can)."""
+    return not _LEANS_BACK.match(sentence.strip())
 
 
 def as_part(text: str) -> str:
