@@ -267,3 +267,15 @@ def test_a_deadline_the_provision_sets_itself_comes_before_the_application_dates
     # When rules apply stays the timeline's.
     applies = ask(client, "When do the GPAI obligations apply?")
     assert "2 August 2025" in applies["lead"].split(". ")[0]
+
+
+def test_a_duty_list_is_cited_to_the_paragraph_that_holds_it(client):
+    answer = ask(
+        client,
+        "We train a general-purpose AI model with systemic risk. What do we have to do on top of the "
+        "ordinary GPAI duties?",
+    )
+    _shape_holds(answer)
+    # Article 55(1)'s lead-in names Articles 53 and 54: cited to 55(1), the sentence stands.
+    assert "In addition to the obligations listed in Articles 53 and 54" in answer["lead"]
+    assert "cybersecurity" in answer["lead"] and "art-55.par-1" in _lead_cites(answer)

@@ -3,6 +3,8 @@ one lists (the titles of the articles its points refer to, else its points' own 
 
 from __future__ import annotations
 
+import re
+
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.text import and_, article, as_part
 from desk.answering.verify import LeadSentence
@@ -75,8 +77,22 @@ def _duty_items(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
     items = [s for s in statements(provision.text) if s.lead_in]
     if items:
         listed = "; ".join(first_clause(item_body(s), 8) for s in items[:5])
-        return [LeadSentence(f"{as_part(items[0].lead_in.rstrip(':'))}: {listed}{numbering.marker(anchor)}.")]
+        # Cited to the paragraph whose points they are: the lead-in may name other articles
+        # ("In addition to the obligations listed in Articles 53 and 54, …") that only that
+        # paragraph's passage names. Its number ("1.") is not part of the sentence.
+        holder = _holding_paragraph(law, anchor, items[0].lead_in)
+        lead_in = re.sub(r"^\d+[a-z]?\.\s+", "", as_part(items[0].lead_in.rstrip(":")))
+        return [LeadSentence(f"{lead_in}: {listed}{numbering.marker(holder)}.")]
     return [first_statement(law, _paragraph_asked(law, anchor, asked), asked)]
+
+
+def _holding_paragraph(law: Law, anchor: str, lead_in: str) -> str:
+    """The paragraph of an article whose text holds a lead-in (the article itself if none)."""
+    opening = re.sub(r"^\d+[a-z]?\.\s+", "", " ".join(lead_in.split()))[:60]
+    for paragraph in law.children(anchor):
+        if paragraph.kind.value == "paragraph" and opening in " ".join(paragraph.text.split()):
+            return paragraph.anchor
+    return anchor
 
 
 def _paragraph_asked(law: Law, anchor: str, asked: Asked) -> str:
