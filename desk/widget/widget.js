@@ -49,6 +49,11 @@
   const STORED_TURNS = 40; // the newest turns kept in local storage
   const COMMENT_LIMIT = 5000;
   const SECRET_HEADER = "X-Conversation-Secret";
+  // The desk's longest question until GET /api/about says its own (`max_question_chars`).
+  const QUESTION_LIMIT = 2000;
+  // An expert replies in hours, not seconds (issue 19): ask after 20 s, then half as often again
+  // after each answer without a reply, never less often than every 5 minutes.
+  const REPLY_POLL = { firstMs: 20_000, growth: 1.5, longestMs: 300_000 };
   // The heading the desk puts over the quoted law, after the direct answer (desk/backends/extractive.py).
   // The heading over the quotes (desk/backends/extractive.py, HEADINGS): the law's, the plan's, or both.
   const QUOTES_HEADING = /^(What the (?:law|AI Continent Action Plan|law and the AI Continent Action Plan) says?):$/;
@@ -119,6 +124,19 @@
     return h("a", { href: parsed.href, target: "_blank", rel: "noopener noreferrer", text: label });
   }
 
+  /** The elements Tab reaches inside `container`, in order: enabled, shown, not taken out. */
+  function tabStops(container) {
+    const candidates = container.querySelectorAll(
+      "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])"
+    );
+    return [...candidates].filter((element) => !element.disabled && element.getClientRects().length > 0);
+  }
+
+  /** Characters as the desk counts them (Python's len: code points, so an emoji is one). */
+  function charCount(text) {
+    return [...text].length;
+  }
+
   function longDate(iso) {
     const day = new Date(iso + "T00:00:00Z");
     if (Number.isNaN(day.getTime())) return iso;
@@ -161,6 +179,14 @@
       default:
         return "The desk could not answer this time. Please try again." + (error.message ? ` (${error.message})` : "");
     }
+  }
+
+  /** What a rating's sender reads. A thumbs-down asks staff for a look only when the desk
+   * queued it (`needs_review`): it queues a share per client and keeps declined questions out
+   * (issue 19), and promising a review the queue never got would be a lie. */
+  function ratingThanks(rating, queued) {
+    if (rating !== "down") return "Thank you.";
+    return queued ? "Thank you. A person at the desk will review this answer." : "Thank you: your rating is recorded.";
   }
 
   /** Retry-After (seconds) as a person says it: "7 seconds", "1 second", "3 minutes". */
@@ -316,6 +342,69 @@
     };
   }
 
+  // ---------------------------------------------------------------- waiting for an expert's reply
+
+  /**
+   * Asks the desk now and then whether staff replied to an expert request, so the reply shows
+   * without a reload (issue 19). Politely: only while `mayAsk()` (the panel open, the page
+   * shown), less often after each check without a reply, and not at all once `checkPending()`
+   * says nothing is pending any more (a reply came, or the desk refused: 403, 404).
+   *   checkPending: async () => true while a request still waits for its reply
+   */
+  function makeReplyWatch(checkPending, mayAsk) {
+    let timer = null;
+    let delay = REPLY_POLL.firstMs;
+    let dueAt = 0; // when the next check is due; kept while paused, so opening the panel
+    //               after a long time asks at once, and toggling it never asks more often
+
+    function arm() {
+      clearTimeout(timer);
+      timer = null;
+      if (mayAsk()) timer = setTimeout(check, Math.max(0, dueAt - Date.now()));
+    }
+
+    async function check() {
+      timer = null;
+      if (!mayAsk()) return;
+      dueAt = Infinity; // one check at a time: a resume meanwhile does not start another
+      const pending = await checkPending();
+      if (!pending) return stop();
+      delay = Math.min(delay * REPLY_POLL.growth, REPLY_POLL.longestMs);
+      dueAt = Date.now() + delay;
+      arm();
+    }
+
+    function stop() {
+      clearTimeout(timer);
+      timer = null;
+      dueAt = 0;
+      delay = REPLY_POLL.firstMs;
+    }
+
+    return {
+      /** A request was just sent: its first check after the first delay. */
+      start() {
+        delay = REPLY_POLL.firstMs;
+        dueAt = Date.now() + delay;
+        arm();
+      },
+      /** The panel opened or the page came back into view: the check that is due. */
+      resume() {
+        if (dueAt && dueAt !== Infinity && !timer) arm();
+      },
+      /** The panel closed or the page was hidden. */
+      pause() {
+        clearTimeout(timer);
+        timer = null;
+      },
+      /** Check once now (a page load with requests kept pending), then as usual. */
+      checkNow() {
+        dueAt = Date.now();
+        arm();
+      },
+    };
+  }
+
   // ---------------------------------------------------------------- the widget
 
   function start() {
@@ -327,6 +416,8 @@
     let about = null; // GET /api/about: the law's date, the notice
     let running = null; // the AbortController of the answer being written
     const shown = new WeakMap(); // turn -> its element in the log (kept out of local storage)
+    const expertShown = new WeakMap(); // turn -> the function that shows its expert request's state
+    let questionLimit = QUESTION_LIMIT;
 
     // The host element and its shadow root: the page's CSS does not reach in, ours not out.
     const host = h("ai-act-desk", { "data-mode": config.mode, "data-position": config.position });
@@ -356,11 +447,17 @@
     roleSelect.value = state.role || "";
     // Says when the role shown was read from a question rather than chosen: it can be changed.
     const roleHint = h("span", { class: "hint", id: "desk-role-hint", "aria-live": "polite" });
+    // No maxlength on the question (issue 19): the browser would cut a long paste at the limit
+    // without a word, and the end it drops is where a pasted question usually asks. The whole
+    // text stays for the asker to shorten; the line under it says by how much, and Send refuses
+    // until it fits.
+    const lengthLine = h("p", { class: "length", id: "desk-question-length", "aria-live": "polite", hidden: true });
     const question = h("textarea", {
       id: ids.question,
       rows: 2,
-      maxlength: 2000,
       placeholder: "Ask about the AI Act…",
+      "aria-describedby": lengthLine.id,
+      oninput: checkLength,
       onkeydown: (event) => {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
@@ -388,6 +485,8 @@
         id: ids.panel,
         class: "panel",
         role: config.mode === "launcher" ? "dialog" : "region",
+        // Modal while open (WAI-ARIA dialog pattern): Tab stays inside, Escape closes it.
+        "aria-modal": config.mode === "launcher" ? "true" : null,
         "aria-labelledby": ids.title,
       },
       h(
@@ -400,6 +499,7 @@
       h("div", { class: "role" }, h("label", { for: ids.role, text: "I am a" }), roleSelect, roleHint),
       scroller,
       form,
+      lengthLine,
       notice,
       status
     );
@@ -420,10 +520,15 @@
     }
     root.append(panel);
     panel.addEventListener("keydown", (event) => {
+      if (event.key === "Tab" && launcher) keepTabInside(event);
       if (event.key !== "Escape") return;
       if (!reader.hidden) closeReader();
       else if (launcher) toggle(false);
     });
+    const replies = makeReplyWatch(checkExpertReplies, mayAskForReplies);
+    document.addEventListener("visibilitychange", () =>
+      document.visibilityState === "visible" ? replies.resume() : replies.pause()
+    );
     mount(host);
     renderNotice();
     renderAll();
@@ -444,6 +549,23 @@
       host.toggleAttribute("data-open", opening);
       if (opening) question.focus();
       else launcher.focus();
+      if (opening) replies.resume();
+      else replies.pause();
+    }
+
+    /** Tab from the last stop goes to the first, Shift+Tab from the first to the last: the
+     * panel is modal, and the page behind it is not where the keyboard should wander. */
+    function keepTabInside(event) {
+      const stops = tabStops(panel);
+      if (!stops.length) return;
+      const first = stops[0];
+      const last = stops[stops.length - 1];
+      const at = root.activeElement;
+      // The reader's heading (tabindex -1) is inside too: Tab moves on from it as usual.
+      const inside = at && panel.contains(at);
+      if (inside && at !== (event.shiftKey ? first : last)) return;
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
     }
 
     function announce(text) {
@@ -457,6 +579,8 @@
         about = await api.json("/api/about");
         renderNotice();
         renderRoles(about.roles || []);
+        if (about.max_question_chars > 0) questionLimit = about.max_question_chars;
+        checkLength();
       } catch (_) {
         /* the notice then goes without the date until the first answer brings it */
       }
@@ -506,7 +630,7 @@
       state.turns = recorded.concat(state.turns.slice(lastAnswered + 1));
       memory.save(state);
       renderAll();
-      for (const turn of state.turns) if (turn.expert && turn.expert.status === "pending") checkExpertReply(turn);
+      if (pendingExperts().length) replies.checkNow();
     }
 
     function forgetConversation() {
@@ -531,8 +655,31 @@
     function submit() {
       const text = question.value.trim();
       if (!text || running) return;
+      if (charCount(text) > questionLimit) {
+        // Said again, now, even if the line already says it: Send did nothing visible.
+        announce(lengthLine.textContent);
+        return question.focus();
+      }
       question.value = "";
+      checkLength();
       ask({ question: text, status: "waiting" });
+    }
+
+    /** Over the desk's limit, the line under the question says by how much; otherwise it is gone. */
+    function checkLength() {
+      const length = charCount(question.value.trim());
+      const over = length - questionLimit;
+      const tooLong = over > 0;
+      lengthLine.hidden = !tooLong;
+      if (tooLong) question.setAttribute("aria-invalid", "true");
+      else question.removeAttribute("aria-invalid");
+      const said = tooLong
+        ? `Your question is too long to send: ${length.toLocaleString("en")} characters, and the desk ` +
+          `reads up to ${questionLimit.toLocaleString("en")}. Shorten it by ` +
+          `${over.toLocaleString("en")} ${over === 1 ? "character" : "characters"}; nothing has been cut.`
+        : "";
+      // Written only when it changes: each keystroke over the limit is not read out again.
+      if (lengthLine.textContent !== said) lengthLine.textContent = said;
     }
 
     async function ask(turn) {
@@ -780,23 +927,27 @@
         note,
         h("button", { type: "submit", class: "quiet", text: "Send to an expert" })
       );
-      const expertLine = h("div", { class: "expert", role: "status" });
+      // Not a live region: a request sent moves the focus here (and is read out), and the
+      // widget's status line announces the reply when it comes.
+      const expertLine = h("div", { class: "expert", tabindex: "-1" });
       const rating = turn.expert ? thumbs : [...thumbs, expertToggle];
       const row = h("div", { class: "row", role: "group", "aria-label": "Rate this answer" }, rating);
       box.append(row, line, commentForm, expertForm, expertLine);
       showExpert();
+      expertShown.set(turn, showExpert);
 
       async function rate(rating) {
+        let stored;
         try {
           const path = `/api/answers/${encodeURIComponent(answerId)}/feedback`;
-          await api.json(path, { method: "POST", body: { rating }, secret: state.conversationSecret });
+          stored = await api.json(path, { method: "POST", body: { rating }, secret: state.conversationSecret });
         } catch (error) {
           return failed(error, () => rate(rating));
         }
         turn.feedback = { rating, commented: false };
         memory.save(state);
         thumbs.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rating === rating)));
-        line.textContent = rating === "down" ? "Thank you. A person at the desk will review this answer." : "Thank you.";
+        line.textContent = ratingThanks(rating, stored.needs_review);
         commentForm.hidden = false;
       }
 
@@ -835,7 +986,10 @@
         expertToggle.remove();
         line.textContent = "";
         showExpert();
-        announce("Sent to the desk's experts.");
+        // The button pressed is gone: the focus goes to where the reply will show, not to the
+        // page (where Escape would no longer close the panel), and is read out there.
+        expertLine.focus();
+        if (turn.expert.status === "pending") replies.start();
       }
 
       function showExpert() {
@@ -844,7 +998,9 @@
         expertLine.replaceChildren(
           expert.reply
             ? h("div", { class: "reply" }, h("strong", { text: "The expert's reply: " }), h("p", { text: expert.reply }))
-            : h("p", { class: "small", text: "Sent to the desk's experts. Their reply will show here." })
+            : expert.status === "unavailable"
+              ? h("p", { class: "small", text: "The desk can no longer show the reply to this request here." })
+              : h("p", { class: "small", text: "Sent to the desk's experts. Their reply will show here." })
         );
       }
 
@@ -858,17 +1014,39 @@
       return box;
     }
 
+    function pendingExperts() {
+      return state.turns.filter((turn) => turn.answer && turn.expert && turn.expert.status === "pending");
+    }
+
+    function mayAskForReplies() {
+      const open = !launcher || !panel.hidden;
+      return open && document.visibilityState === "visible" && pendingExperts().length > 0;
+    }
+
+    /** Ask for each pending request's reply; true while one still waits. */
+    async function checkExpertReplies() {
+      for (const turn of pendingExperts()) await checkExpertReply(turn);
+      return pendingExperts().length > 0;
+    }
+
     async function checkExpertReply(turn) {
+      let request;
       try {
         const path = `/api/answers/${encodeURIComponent(turn.answer.id)}/expert`;
-        const request = await api.json(path, { secret: state.conversationSecret });
-        if (!request.reply) return;
-        turn.expert = { id: request.id, status: request.status, reply: request.reply };
-        memory.save(state);
-        renderTurn(turn);
-      } catch (_) {
-        /* asked again at the next visit */
+        request = await api.json(path, { secret: state.conversationSecret });
+      } catch (error) {
+        // 403, 404: the desk will not show this request's reply to this widget again (the
+        // conversation is gone, or the secret no longer opens it), so it stops asking.
+        // Anything else (offline, a busy desk) is asked again at the next check.
+        if (!(error instanceof DeskError) || !["refused", "not_found"].includes(error.kind)) return;
+        turn.expert.status = "unavailable";
       }
+      if (request && !request.reply) return;
+      if (request) turn.expert = { id: request.id, status: request.status, reply: request.reply };
+      memory.save(state);
+      const show = expertShown.get(turn);
+      if (show) show();
+      if (request) announce("An expert at the desk replied: " + request.reply.slice(0, 300));
     }
 
     // ------------------------------------------------------------ reading a provision
@@ -1113,6 +1291,8 @@ header :focus-visible { outline-color: #fff; }
 .composer textarea { flex: 1; resize: none; padding: 8px; border: 1px solid var(--muted); border-radius: 8px; font-size: 16px; background: var(--bg); }
 .send, .stop { border: 0; border-radius: 8px; padding: 0 16px; background: var(--a); color: #fff; font-weight: 600; }
 .stop { background: #8c1d18; }
+.length { margin: 0; padding: 6px 12px 0; font-size: 13px; color: #8c1d18; }
+.composer textarea[aria-invalid="true"] { border-color: #b3261e; }
 .notice { margin: 0; padding: 6px 12px 8px; font-size: 12px; color: var(--muted); }
 .reader h3 { margin: 8px 0 4px; font-size: 17px; }
 .reader h4 { margin: 12px 0 4px; font-size: 14px; }

@@ -529,3 +529,172 @@ def test_the_direct_answer_comes_first_and_a_role_read_in_the_question_shows_in_
     with page.expect_request("**/api/chat/stream") as sent:
         _ask(page, "What must we do?")
     assert sent.value.post_data_json["role"] == "deployer"
+
+
+# ---------------------------------------------------------------- issue 19, point 8: the widget
+
+
+def _reviewer(desk) -> dict[str, str]:
+    """A staff account of its own, and the header its API session is opened with."""
+    store = Store(desk.database_url)
+    try:
+        accounts = StaffAccounts(store.engine, ReviewSettings())
+        name = "expert-" + uuid.uuid4().hex[:8]
+        accounts.add(name, "a long enough password", ["reviewer"])
+        return {"Authorization": f"Bearer {accounts.open_session(name, 'api').token}"}
+    finally:
+        store.close()
+
+
+def _is_expert_check(request) -> bool:
+    return request.method == "GET" and request.url.endswith("/expert")
+
+
+def _expert_checks(page: Page) -> list[str]:
+    """The widget's reads of expert replies, recorded from now on (as Playwright hands its
+    events over: during its own calls, so wait with page.wait_for_timeout, not time.sleep)."""
+    checks: list[str] = []
+    page.on("request", lambda request: checks.append(request.url) if _is_expert_check(request) else None)
+    return checks
+
+
+def _ask_an_expert(page: Page, turn) -> None:
+    turn.get_by_role("button", name="Ask a human expert").click()
+    turn.get_by_role("button", name="Send to an expert").click()
+    expect(turn.get_by_text("Their reply will show here")).to_be_visible()
+
+
+def test_an_expert_reply_shows_without_a_reload_and_is_announced(page: Page, desk, host_pages):
+    """Issue 19: the widget asks for the reply now and then while its panel is open, shows it
+    when staff have written it, says it to screen readers, and then stops asking. The page's
+    clock is Playwright's, so the test moves it on instead of waiting 20 seconds and more."""
+    page.clock.install()
+    _open(page, host_pages["launcher"])
+    turn = _ask(page, "What is an authorised representative?")
+    answer_id = _saved(page)["turns"][-1]["answer"]["id"]
+    checks = _expert_checks(page)
+    _ask_an_expert(page, turn)
+    # The button pressed is gone; the focus is where the reply will show, still in the panel.
+    assert _shadow(page, "return root.activeElement.classList.contains('expert')")
+
+    # Closed, the panel asks nothing however long it stays closed.
+    page.get_by_role("button", name="Close the chat").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.clock.fast_forward(120_000)
+    page.wait_for_timeout(500)
+    assert checks == []
+    # Opened again, it asks at once (the check was due), and finds no reply yet.
+    with page.expect_response(lambda response: _is_expert_check(response.request)):
+        page.get_by_role("button", name="Ask about the AI Act").click()
+    expect(turn.get_by_text("Their reply will show here")).to_be_visible()
+
+    reply = "Yes: an authorised representative acts for a provider outside the Union (Article 22)."
+    replied = httpx.post(
+        f"{desk.url}/api/review/items/{answer_id}/reply", json={"reply": reply}, headers=_reviewer(desk)
+    )
+    assert replied.status_code == 200, replied.text
+    page.clock.fast_forward(31_000)  # the second check comes later than the first: 30 s
+    expect(turn.locator(".reply")).to_contain_text(reply)
+    expect(page.locator(".sr-only[role=status]")).to_have_text("An expert at the desk replied: " + reply)
+    assert _saved(page)["turns"][-1]["expert"]["reply"] == reply  # a reload shows it too
+
+    # With the reply in, the widget stops asking.
+    asked = len(checks)
+    page.clock.fast_forward(600_000)
+    page.wait_for_timeout(500)
+    assert len(checks) == asked == 2
+
+
+def test_a_refused_reply_check_stops_the_asking(page: Page, desk, host_pages, sites):
+    """A 404 for the expert request (the desk no longer opens it to this widget): the widget
+    says the reply cannot show here and asks no more. The 404 is a fake at the network seam,
+    as the desk's own would read, since the real one needs the request removed from the desk."""
+    page.clock.install()
+    _open(page, host_pages["launcher"])
+    turn = _ask(page, "What is an importer?")
+    answer_id = _saved(page)["turns"][-1]["answer"]["id"]
+    checks = _expert_checks(page)
+    _ask_an_expert(page, turn)
+    page.route(
+        f"{desk.url}/api/answers/{answer_id}/expert",
+        lambda route: (
+            route.continue_()
+            if route.request.method != "GET"
+            else route.fulfill(
+                status=404,
+                headers={"Access-Control-Allow-Origin": sites["allowed"].origin},
+                content_type="application/json",
+                body=json.dumps({"error": f"no answer {answer_id} opens with this X-Conversation-Secret"}),
+            )
+        ),
+    )
+    page.clock.fast_forward(21_000)
+    expect(turn.get_by_text("The desk can no longer show the reply to this request here.")).to_be_visible()
+    page.clock.fast_forward(600_000)
+    page.wait_for_timeout(500)
+    assert len(checks) == 1
+
+
+def test_the_open_panel_keeps_tab_inside_and_escape_returns_to_the_launcher(page: Page, host_pages):
+    """Issue 19: the WAI-ARIA dialog pattern. Tab and Shift+Tab go round the panel's controls
+    and never out to the page behind; Escape closes it and gives focus back to the launcher."""
+    _open(page, host_pages["launcher"])
+    dialog = page.get_by_role("dialog", name="Firm & Co: AI Act questions")
+    inside = "const el = root.activeElement; return Boolean(el && root.querySelector('.panel').contains(el));"
+    for key in ("Tab", "Shift+Tab"):
+        seen = []
+        for _ in range(12):  # the panel has five stops before a question: round it twice
+            page.keyboard.press(key)
+            assert _shadow(page, inside), f"{key} left the panel after {seen}"
+            seen.append(_focused(page)["id"] or _focused(page)["text"])
+        assert seen.count("desk-question") >= 2, seen  # came round again
+    expect(dialog).to_have_attribute("aria-modal", "true")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert _focused(page)["cls"] == "launcher"
+
+
+def test_a_question_over_the_limit_is_kept_whole_and_the_asker_told(page: Page, desk, host_pages):
+    """Issue 19: a paste longer than the desk's limit is not cut without a word. The widget
+    keeps all of it, says how long it is, what the desk reads and by how much to shorten it,
+    and sends nothing until it fits."""
+    limit = httpx.get(f"{desk.url}/api/about").json()["max_question_chars"]
+    assert limit == 2000  # the desk's setting, which the widget learns from /api/about
+    sent = []
+    page.on("request", lambda request: sent.append(request) if "/api/chat" in request.url else None)
+    _open(page, host_pages["launcher"])
+    pasted = "We deploy a chatbot for our customers. " * 60 + "Which of our duties apply, and from when?"
+    box = page.get_by_label("Your question")
+    box.focus()
+    page.keyboard.insert_text(pasted)  # as a paste arrives: one input of the whole text
+    over = len(pasted) - limit
+    assert box.input_value() == pasted  # nothing cut, the question at its end included
+    length = page.locator(".length")
+    expect(length).to_have_text(
+        f"Your question is too long to send: {len(pasted):,} characters, and the desk reads up to "
+        f"{limit:,}. Shorten it by {over:,} characters; nothing has been cut."
+    )
+    expect(length).to_have_attribute("aria-live", "polite")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    box.press("Enter")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_timeout(300)
+    assert sent == [] and box.input_value() == pasted
+    expect(page.locator(".sr-only[role=status]")).to_contain_text("Your question is too long to send")
+
+    # Shortened to the limit, it may go.
+    box.fill(pasted[-limit:])
+    expect(length).to_be_hidden()
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_thumbs_down_the_queue_keeps_out_promises_no_review(page: Page, host_pages):
+    """Issue 19: a declined question rated down is recorded but not queued for staff
+    (`needs_review: false`); the widget says so instead of promising a review."""
+    _open(page, host_pages["launcher"])
+    turn = _ask(page, "Can you recommend a good sourdough starter?")
+    with page.expect_response("**/feedback") as rated:
+        turn.get_by_role("button", name="Not helpful", exact=True).click()
+    assert rated.value.json()["needs_review"] is False
+    expect(turn.get_by_text("Thank you: your rating is recorded.")).to_be_visible()
+    expect(turn.get_by_text("A person at the desk will review this answer")).to_have_count(0)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from desk.api.routes.chat import law_as_of
 from desk.api.schemas import Problem
@@ -81,11 +81,16 @@ class AboutOut(BaseModel):
     corpus_version: str
     notice: str
     roles: list[RoleOut]
+    max_question_chars: int = Field(
+        description="The longest question the desk reads, in characters as sent: the widget "
+        "says so before sending a longer one rather than cutting it."
+    )
 
 
 @router.get("/api/about", response_model=AboutOut, responses={503: {"model": Problem}})
 def about(state: StateDep) -> AboutOut:
-    """What the widget shows before the first question: the law's date, the notice, the roles."""
+    """What the widget shows before the first question: the law's date, the notice, the roles,
+    and the longest question it may send."""
     from desk.answering.answerer import NOTICE
 
     version = state.require_answerer().corpus_version
@@ -94,4 +99,5 @@ def about(state: StateDep) -> AboutOut:
         corpus_version=version,
         notice=NOTICE,
         roles=[RoleOut(value=role, name=ROLE_NAMES[role]) for role in Role],
+        max_question_chars=state.settings.answering.max_question_chars,
     )
