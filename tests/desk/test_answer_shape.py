@@ -279,3 +279,11 @@ def test_a_duty_list_is_cited_to_the_paragraph_that_holds_it(client):
     # Article 55(1)'s lead-in names Articles 53 and 54: cited to 55(1), the sentence stands.
     assert "In addition to the obligations listed in Articles 53 and 54" in answer["lead"]
     assert "cybersecurity" in answer["lead"] and "art-55.par-1" in _lead_cites(answer)
+
+
+def test_how_long_logs_are_kept_is_answered_with_the_time_limit(client):
+    answer = ask(
+        client, "As the provider of a high-risk AI system, how long do we have to keep the generated logs?"
+    )
+    _shape_holds(answer)
+    assert "of at least six months" in answer["lead"] and "art-19.par-1" in _lead_cites(answer)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Set
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part, first_sentence, sentence_for
+from desk.answering.lead.text import as_part, asks_how_long, first_sentence, sentence_for, states_a_duration
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
@@ -133,7 +133,10 @@ def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSente
     binding = {n for n, p in enumerate(top, start=1) if p.authority is Authority.BINDING}
     written: list[LeadSentence] = []
     units = {p.anchor.split(".")[0] for n, p in numbered[:3] if n in cited}
-    for number, statement in best_statements(asked.question, top):
+    ranked = best_statements(asked.question, top)
+    if asks_how_long(asked.question):  # "how long must we keep the logs?": the time limit first
+        ranked.sort(key=lambda found: not states_a_duration(found[1].text))
+    for number, statement in ranked:
         passage = top[number - 1]
         unit = passage.anchor.split(".")[0]
         if (binding and number not in binding) or unit in units or numbered[number - 1][0] in cited:

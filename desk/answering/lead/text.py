@@ -40,15 +40,23 @@ def sentence_for(text: str, question: str) -> str:
     if len(sentences) == 1:
         return as_part(sentences[0])
     asked = set(tokens([question])[0])
-    how_long = bool(_ASKS_HOW_LONG.search(question.lower()))
+    how_long = asks_how_long(question)
 
     def score(index: int) -> tuple[int, int, int]:
         sentence = sentences[index]
-        timed = int(how_long and bool(_DURATION.search(sentence)))
+        timed = int(how_long and states_a_duration(sentence))
         return timed, len(asked & set(tokens([sentence])[0])), -index
 
     standing = [i for i in range(len(sentences)) if i == 0 or stands_alone(sentences[i])]
     return as_part(sentences[max(standing, key=score)])
+
+
+def asks_how_long(question: str) -> bool:
+    return bool(_ASKS_HOW_LONG.search(question.lower()))
+
+
+def states_a_duration(text: str) -> bool:
+    return bool(_DURATION.search(text))
 
 
 def stands_alone(sentence: str) -> bool:
