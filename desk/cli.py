@@ -88,6 +88,9 @@ def _print_passages(found) -> None:
         console.print(f"   [link={passage.deep_link}]{passage.deep_link}[/link]\n")
 
 
+_THREAD_POOLS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -111,9 +114,16 @@ def serve(
     # Migrate once here, so a database that cannot be reached fails now with its reason
     # rather than in every worker; the workers then find the schema current.
     settings = Settings()
+    share = str(max(1, (os.cpu_count() or 1) // workers))
     if settings.embedding.threads is None:
         # The workers inherit the environment: each takes its share of the cores for torch.
-        os.environ["DESK_EMBEDDING__THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
+        os.environ["DESK_EMBEDDING__THREADS"] = share
+    for pool in _THREAD_POOLS:
+        # And for the BLAS and OpenMP pools numpy and torch start at import, which otherwise
+        # take every core in every worker and spin against each other: 8 clients got 33
+        # questions a second with them, 60 with one thread each (`desk bench api --unique`,
+        # 2 cores). An operator's own setting stands.
+        os.environ.setdefault(pool, share)
     store = Store(settings.database_url)
     try:
         store.migrate()

@@ -108,6 +108,7 @@ def _open_answering(state: DeskState) -> None:
     from desk.backends import get_backend
     from desk.embedder import EmbedderError, embedder_for_index
     from desk.index import LoadedIndex
+    from desk.microbatch import MicroBatchingEmbedder
     from desk.retrieval import HybridRetriever
 
     settings = state.settings
@@ -123,6 +124,8 @@ def _open_answering(state: DeskState) -> None:
         state.problems.append(str(error))
         log.warning("desk starts without its embedding model: %s", error)
         return
+    if settings.embedding.micro_batch:
+        embedder = MicroBatchingEmbedder(embedder, max_batch=settings.embedding.batch_size)
     answerer = Answerer(
         HybridRetriever(index, embedder),
         get_backend(settings.backend),
