@@ -287,3 +287,12 @@ def test_how_long_logs_are_kept_is_answered_with_the_time_limit(client):
     )
     _shape_holds(answer)
     assert "of at least six months" in answer["lead"] and "art-19.par-1" in _lead_cites(answer)
+    assert answer["lead"].startswith("Article 19(1):")  # the time limit first, the duty list after
+
+
+def test_a_correction_stays_first_in_a_how_long_answer(client):
+    answer = ask(
+        client, "Article 26(14) says deployers keep logs for 3 years. How long must deployers keep the logs?"
+    )
+    assert answer["lead"].startswith("There is no Article 26(14)")
+    assert "at least six months" in answer["lead"]

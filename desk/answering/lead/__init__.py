@@ -35,6 +35,7 @@ from desk.answering.lead import (
     provisions,
 )
 from desk.answering.lead.law import Asked, Law, Numbering
+from desk.answering.lead.text import asks_how_long, states_a_duration
 from desk.answering.verify import LeadSentence
 from desk.index.loaded import Corpus
 from desk.roles import RoleReading
@@ -148,6 +149,11 @@ class Composer:
             sentences += provisions.most_relevant(asked, _cited(sentences))[: max(room, 0)]
             if sentences and len(sentences) < MAX_SENTENCES and _plan_speaks(asked):
                 sentences += plan.said_by_plan(asked)  # the plan after the law, labelled as policy
+        if verdict is None and asks_how_long(reading.question):
+            # "How long must we keep the logs?": the sentence with the time limit is the answer,
+            # after any correction of the question's premise, which is always said first.
+            answer = sorted(sentences[len(corrections) :], key=lambda s: not states_a_duration(s.text))
+            sentences = sentences[: len(corrections)] + answer
         return Lead(sentences[:MAX_SENTENCES], asked.numbering.passages, verdict)
 
 
