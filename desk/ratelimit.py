@@ -8,8 +8,7 @@ counts a new conversation's first question, and anyone who starts a new conversa
 every question to escape the first limit.
 
 Counted in the database every replica shares, so a client meets one limit however its
-requests are spread: a fixed window per key, bumped with one upsert that returns the new
-count (PostgreSQL and SQLite both have INSERT ... ON CONFLICT ... RETURNING). Over a limit
+requests are spread: a fixed window per key (desk/windows.py). Over a limit
 the desk answers 429 with Retry-After, the seconds left in the window, and a message naming
 the limit that was reached (the widget words its notice by it).
 
@@ -26,21 +25,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from desk.api.conversation_access import SECRET_HEADER, secret_hash
 from desk.settings import RateLimitSettings
+from desk.windows import WindowCounter, window_table
 
-_windows = Table(
-    "rate_limit_windows",
-    MetaData(),
-    Column("client", String(100), primary_key=True),
-    Column("window", BigInteger, primary_key=True),
-    Column("count", Integer, nullable=False),
-)
+_WINDOWS = window_table("rate_limit_windows")
 _SWEEP_EVERY = 500  # requests between deletions of windows that have passed
 
 
@@ -71,7 +62,9 @@ class _Quota:
 class RateLimiter:
     engine: Engine
     settings: RateLimitSettings
-    _since_sweep: int = 0
+
+    def __post_init__(self):
+        self._counter = WindowCounter(self.engine, _WINDOWS, _SWEEP_EVERY)
 
     def hit(self, client: str, now: float | None = None, *, conversation_secret: str | None = None) -> None:
         """Count a request from the address `client`, and of the conversation whose secret it
@@ -86,25 +79,11 @@ class RateLimiter:
         window_s = self.settings.window_s
         now = time.time() if now is None else now
         window = int(now // window_s)
-        with self.engine.begin() as connection:
-            over = [q for q in quotas if self._bump(connection, q.key, window) > q.limit]
-            self._since_sweep += 1
-            if self._since_sweep >= _SWEEP_EVERY:
-                self._since_sweep = 0
-                connection.execute(delete(_windows).where(_windows.c.window < window - 1))
+        counts = self._counter.bump([quota.key for quota in quotas], window)
+        over = [quota for quota, count in zip(quotas, counts, strict=True) if count > quota.limit]
         if over:  # when both are, the conversation's is named: the asker's own questions reached it
             retry_after = max(1, int((window + 1) * window_s - now) + 1)
             raise RateLimited(over[-1].whose, over[-1].limit, window_s, retry_after)
-
-    def _bump(self, connection, key: str, window: int) -> int:
-        """Add one to the key's count in this window; the new count."""
-        insert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(_windows)
-        bump = (
-            insert.values(client=key[:100], window=window, count=1)
-            .on_conflict_do_update(index_elements=["client", "window"], set_={"count": _windows.c.count + 1})
-            .returning(_windows.c.count)
-        )
-        return connection.execute(bump).scalar_one()
 
 
 def client_of(request: Request, trusted_proxies: list[str]) -> str:

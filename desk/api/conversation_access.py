@@ -66,24 +66,22 @@ def opens(stored_hash: str | None, secret: str) -> bool:
 
 def require_conversation(store: Store, conversation_id: str, secret: str | None) -> None:
     """Refuse (403, 404) unless `secret` opens the conversation."""
-    secret = _sent(secret)
-    if not opens(store.conversation_secret_hash(conversation_id), secret):
-        raise HTTPException(
-            404,
-            f"no conversation {conversation_id} opens with this {SECRET_HEADER}: "
-            "leave conversation_id out to start a new one",
-        )
+    _require(
+        store.conversation_secret_hash(conversation_id),
+        secret,
+        f"no conversation {conversation_id} opens with this {SECRET_HEADER}: "
+        "leave conversation_id out to start a new one",
+    )
 
 
 def require_answer(store: Store, answer_id: str, secret: str | None) -> None:
     """Refuse (403, 404) unless `secret` opens the conversation the answer belongs to."""
-    secret = _sent(secret)
-    if not opens(store.answer_secret_hash(answer_id), secret):
-        raise HTTPException(
-            404,
-            f"no answer {answer_id} opens with this {SECRET_HEADER}: send the secret of the "
-            "conversation the answer belongs to",
-        )
+    _require(
+        store.answer_secret_hash(answer_id),
+        secret,
+        f"no answer {answer_id} opens with this {SECRET_HEADER}: send the secret of the "
+        "conversation the answer belongs to",
+    )
 
 
 def state_in_schema(path: str, operation: dict) -> None:
@@ -95,11 +93,13 @@ def state_in_schema(path: str, operation: dict) -> None:
             parameter["required"] = "{conversation_id}" in path or "{answer_id}" in path
 
 
-def _sent(secret: str | None) -> str:
+def _require(stored_hash: str | None, secret: str | None, refusal: str) -> None:
+    """403 when no secret was sent; 404 with `refusal` when it does not open what was asked."""
     if not secret:
         raise HTTPException(
             403,
             f"this needs the conversation's secret: send the {SECRET_HEADER} header with the "
             "conversation_secret the desk returned when the conversation started",
         )
-    return secret
+    if not opens(stored_hash, secret):
+        raise HTTPException(404, refusal)

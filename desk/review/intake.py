@@ -6,9 +6,9 @@ took the backlog from 5 to 193 (issue 19). Each client address may queue
 ratings are still stored and counted (nothing an asker sends is dropped), they just do not ask
 staff for a look. Expert requests are not capped: someone waits for the reply.
 
-Counted like the rate limit (desk/ratelimit.py), in the database every replica shares: a
-fixed window per client, bumped with one upsert that returns the new count. Only the current
-windows are kept, so no client address stays in the database.
+Counted like the rate limit, in the database every replica shares: a fixed window per client
+(desk/windows.py), of which only the current and the previous are kept, so no client address
+stays in the database.
 """
 
 from __future__ import annotations
@@ -19,21 +19,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from desk.ratelimit import client_of
 from desk.settings import ReviewSettings
+from desk.windows import WindowCounter, window_table
 
-_windows = Table(
-    "queue_intake_windows",  # made by migration 0010
-    MetaData(),
-    Column("client", String(100), primary_key=True),
-    Column("window", BigInteger, primary_key=True),
-    Column("count", Integer, nullable=False),
-)
+_WINDOWS = window_table("queue_intake_windows")  # made by migration 0010
 _SWEEP_EVERY = 200  # queue items between deletions of windows that have passed
 
 
@@ -41,7 +33,9 @@ _SWEEP_EVERY = 200  # queue items between deletions of windows that have passed
 class QueueIntake:
     engine: Engine
     settings: ReviewSettings
-    _since_sweep: int = 0
+
+    def __post_init__(self):
+        self._counter = WindowCounter(self.engine, _WINDOWS, _SWEEP_EVERY)
 
     def admits(self, client: str, now: float | None = None) -> bool:
         """Count one queue item of `client`; False once it is over its share in this window."""
@@ -49,19 +43,7 @@ class QueueIntake:
         if cap <= 0:
             return True
         now = time.time() if now is None else now
-        window = int(now // window_s)
-        insert = (postgresql_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(_windows)
-        bump = (
-            insert.values(client=client[:100], window=window, count=1)
-            .on_conflict_do_update(index_elements=["client", "window"], set_={"count": _windows.c.count + 1})
-            .returning(_windows.c.count)
-        )
-        with self.engine.begin() as connection:
-            count = connection.execute(bump).scalar_one()
-            self._since_sweep += 1
-            if self._since_sweep >= _SWEEP_EVERY:
-                self._since_sweep = 0
-                connection.execute(delete(_windows).where(_windows.c.window < window))
+        [count] = self._counter.bump([client], int(now // window_s))
         return count <= cap
 
 
