@@ -21,7 +21,7 @@ from desk.index.loaded import Corpus
 from desk.types import Passage
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b", re.I)
+DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b", re.I)
 _AMOUNT = re.compile(r"\bEUR\s?\d[\d\s\u00a0,.]*\d|\bEUR\s?\d", re.I)
 _PERCENT = re.compile(r"\b\d+(?:[.,]\d+)?\s?%")
 
@@ -36,7 +36,7 @@ class LeadSentence:
 
 def figures(text: str) -> set[str]:
     """The dates, euro amounts and percentages a text states, written one way."""
-    found = {" ".join(d.lower().split()) for d in _DATE.findall(text)}
+    found = {" ".join(d.lower().split()) for d in DATE.findall(text)}
     found |= {"eur " + re.sub(r"\D", "", a) for a in _AMOUNT.findall(text)}
     found |= {p.replace(" ", "").replace(",", ".") for p in _PERCENT.findall(text)}
     return found

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part
+from desk.answering.lead.text import as_part, sentences_of
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for
 from desk.index.lexical import tokens
@@ -46,7 +46,7 @@ class Exclusions:
         for paragraph in law.children(_SCOPE):
             qualified = bool(_QUALIFIED.search(paragraph.text))
             for statement in statements(paragraph.text):
-                for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(statement.text.split())):
+                for sentence in sentences_of(statement.text):
                     if _EXCLUDES.search(sentence):
                         words = set(tokens([sentence])[0]) - _LEGAL_WORDS
                         found.append((paragraph.anchor, sentence, qualified, words))

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part
-from desk.answering.verify import LeadSentence
+from desk.answering.lead.text import as_part, sentences_of
+from desk.answering.verify import DATE, LeadSentence
 from desk.citations import label_for
 from desk.index.lexical import tokens
 from desk.routing import about_products
@@ -24,10 +24,6 @@ _ASKS_APPLICATION = re.compile(
     r"\b(appl(y|ies|icable|ication)|in force|in effect|take effect|kicks? in|start\w*|begin\w*|binding"
     r"|enforce\w*|live|fined?)\b",
     re.I,
-)
-_FULL_DATE = re.compile(
-    r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)"
-    r" \d{4}\b"
 )
 _DEADLINE_AMONG = 3  # the passages ranked this high may hold the deadline asked about
 _SHARED_ENOUGH = 3  # words a dated sentence shares with the question to be about it
@@ -79,8 +75,8 @@ def _own_deadline(asked: Asked) -> LeadSentence | None:
         if passage.authority is not Authority.BINDING or passage.anchor.startswith("art-113"):
             continue
         for statement in statements(passage.text):
-            for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(statement.text.split())):
-                if not _FULL_DATE.search(sentence):
+            for sentence in sentences_of(statement.text):
+                if not DATE.search(sentence):  # the dates the lead check reads
                     continue
                 shared = len(question & set(tokens([sentence])[0]))
                 if shared >= _SHARED_ENOUGH and (best is None or shared > best[0]):

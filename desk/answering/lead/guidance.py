@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part
+from desk.answering.lead.text import as_part, sentences_of
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for
 from desk.types import Authority
@@ -46,8 +46,6 @@ def binding(law: Law, standing: Standing, asked: Asked) -> tuple[list[LeadSenten
     for anchor in standing.anchors[:2]:
         passage = law.corpus.passages_under(anchor)[0]
         # Its sentences quoted one by one in one lead sentence, so that the marker covers them all.
-        said = "”; “".join(
-            as_part(s) for s in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(passage.text.split()))
-        )
+        said = "”; “".join(as_part(s) for s in sentences_of(passage.text))
         written.append(LeadSentence(f"{label_for(anchor)} says: “{said}”{asked.numbering.marker(anchor)}."))
     return written, "no"

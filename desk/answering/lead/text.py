@@ -10,6 +10,11 @@ from desk.statements import item_body, statements
 from desk.types import Provision
 
 
+def sentences_of(text: str) -> list[str]:
+    """A text's sentences on one line each ("… provider. It shall …"; not after a list number)."""
+    return _SENTENCE_BREAK.split(" ".join(text.split()))
+
+
 def first_sentence(text: str) -> str:
     """A statement's first sentence (an item may hold several): '… provider. It shall …' -> '… provider'."""
     return as_part(re.split(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])", " ".join(text.split()))[0])
@@ -36,7 +41,7 @@ def sentence_for(text: str, question: str) -> str:
     """The sentence of a statement that answers the question best: the first, unless a later
     one that stands on its own shares more of the question's words, or gives the time limit a
     "how long" question asks for ("… shall be kept … of at least six months")."""
-    sentences = _SENTENCE_BREAK.split(" ".join(text.split()))
+    sentences = sentences_of(text)
     if len(sentences) == 1:
         return as_part(sentences[0])
     asked = set(tokens([question])[0])
