@@ -36,6 +36,7 @@ def ask(
     from desk.backends import UnknownBackend, get_backend
     from desk.embedder import EmbedderError, embedder_for_index
     from desk.index import IndexUnavailable, LoadedIndex
+    from desk.index.layout import ENCODER_DIR
     from desk.retrieval import HybridRetriever
 
     settings = Settings()
@@ -47,7 +48,9 @@ def ask(
     except (IndexUnavailable, UnknownBackend, ValueError) as error:
         raise_error(str(error))
     try:
-        embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+        embedder = embedder_for_index(
+            index.manifest.embedding_model, settings.embedding, encoder=index.folder / ENCODER_DIR
+        )
     except EmbedderError as error:
         raise_error(str(error))
     retriever = HybridRetriever(index, embedder)

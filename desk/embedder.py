@@ -91,7 +91,8 @@ class SimilarityScale:
 
 
 class Embedder(Protocol):
-    name: str
+    name: str  # the model, as an index manifest names it
+    runtime: str  # what runs it: "torch" or "onnx-int8" (the desk's question encoder)
     dimensions: int
     scale: SimilarityScale  # how its similarities read on the packaged model's scale
 
@@ -122,10 +123,21 @@ def embedder_from_settings(settings: EmbeddingSettings) -> SentenceTransformerEm
     )
 
 
-def embedder_for_index(embedding_model: str, settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
-    """The model an index was built with (its manifest's `embedding_model`): questions must be
-    embedded as its passages were, whatever model the settings name now (an adapted model's
-    folder, when ingest adapted one)."""
+def embedder_for_index(
+    embedding_model: str, settings: EmbeddingSettings, *, encoder: Path | None = None
+) -> Embedder:
+    """The question encoder of an index built with `embedding_model` (its manifest's): questions
+    must be embedded as its passages were, whatever model the settings name now (an adapted
+    model's folder, when ingest adapted one). `encoder` is the index's exported encoder folder:
+    with `question_encoder` 'onnx-int8' the desk embeds questions with it when it is there and
+    exported from that same model, and with the model itself otherwise."""
+    if settings.question_encoder == "onnx-int8" and encoder is not None:
+        from desk.onnx_embedder import OnnxEmbedder, has_encoder
+
+        if has_encoder(encoder):
+            exported = OnnxEmbedder(encoder, threads=settings.threads)
+            if exported.name == embedding_model:
+                return exported
     try:
         return embedder_from_settings(settings.model_copy(update={"model": embedding_model, "adapt": False}))
     except EmbedderError as error:
@@ -166,6 +178,7 @@ class SentenceTransformerEmbedder:
         if max_tokens:
             self._model.max_seq_length = max_tokens
         self.name = model
+        self.runtime = "torch"
         self.dimensions = int(self._model.get_embedding_dimension())
         self.batch_size = batch_size
         self.scale = SimilarityScale.of_model(path)

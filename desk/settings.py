@@ -63,7 +63,9 @@ class EmbeddingSettings(BaseModel):
         description="In the server, questions that arrive while the model is busy are embedded "
         "together in its next forward pass (desk/microbatch.py), up to `batch_size`. Off: on 2 "
         "cores with one thread per worker it bought nothing (`desk bench api --unique`, 8 "
-        "clients: 49-60 questions a second with or without it); it may on more cores.",
+        "clients: 49-60 questions a second with or without it); it may on more cores. The "
+        "ONNX question encoder runs one text at a time (int8 activations are scaled per batch), "
+        "so it gains nothing from it.",
     )
     max_tokens: int = Field(
         default=128,
@@ -78,11 +80,20 @@ class EmbeddingSettings(BaseModel):
         "About 4 minutes and 4.5 GB on 2 cores, once per corpus version and model; the adapted "
         "model is kept in `models_dir`. Off: the model as packaged, and a cold ingest of under a minute.",
     )
+    question_encoder: Literal["onnx-int8", "torch"] = Field(
+        default="onnx-int8",
+        description="How the desk embeds questions. 'onnx-int8': the index's model exported by "
+        "`desk ingest` to an int8 ONNX graph in the index's `encoder/` folder and run by ONNX "
+        "Runtime (desk/onnx_embedder.py): about 4 ms a question on one core instead of 19, and "
+        "no torch in the server. Passages are embedded by the model itself either way. An "
+        "index without an exported encoder is served with 'torch'.",
+    )
     device: str = Field(default="cpu", description="Torch device for the embedding model.")
     threads: int | None = Field(
         default=None,
         ge=1,
-        description="Torch CPU threads per process. Unset: torch's own choice (every core), "
+        description="CPU threads of the embedding model per process (torch's, or ONNX Runtime's "
+        "for the question encoder). Unset: the runtime's own choice (every core), "
         "except under `desk serve`, which shares the cores among its workers: two workers each "
         "using both cores of a 2-core machine fight for them (half the throughput, measured).",
     )

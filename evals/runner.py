@@ -26,6 +26,7 @@ from desk.backends.extractive import ExtractiveBackend
 from desk.citations import resolve
 from desk.embedder import embedder_for_index
 from desk.index import LoadedIndex
+from desk.index.layout import ENCODER_DIR
 from desk.retrieval import HybridRetriever
 from desk.settings import Settings
 from desk.types import Authority, Passage, Role
@@ -352,12 +353,13 @@ def run(
 ) -> dict:
     """Run every case; write per-case JSON, summary.json and report.html to `out_dir`."""
     index = LoadedIndex.open(settings)
-    # The configurations search with the model the index was built with (adapted to the corpus
-    # by default); `embedder`, the settings' own model, scores answers, so that correctness
-    # stays comparable between runs with and without an adapted model.
-    searcher = embedder
-    if index.manifest.embedding_model != embedder.name:
-        searcher = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+    # The configurations search as the desk does: with the question encoder of the model the
+    # index was built with (adapted to the corpus by default, exported to ONNX by default);
+    # `embedder`, the settings' own model, scores answers, so that correctness stays
+    # comparable between runs with and without an adapted model or an exported encoder.
+    searcher = embedder_for_index(
+        index.manifest.embedding_model, settings.embedding, encoder=index.folder / ENCODER_DIR
+    )
     config = build_config(config_name, index, searcher, settings)
     known = index.anchors()
     results = []

@@ -13,6 +13,7 @@ by the next run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -44,6 +45,7 @@ from desk.sources import Manifest, SourceUse, load_manifest
 from desk.types import Authority, Passage, Provision, ProvisionKind
 from ingest.chunk import chunk
 from ingest.embedding_cache import EmbeddingCache
+from ingest.encoder_export import ensure_encoder
 from ingest.fetch import FetchedSource, fetch_all
 from ingest.parse import PARSER_VERSION, parse_source
 from ingest.references import link_references
@@ -61,6 +63,7 @@ class Stage:
     CHUNK = "chunk"
     ADAPT = "adapt"
     EMBED = "embed"
+    EXPORT = "export"  # the question encoder (ingest/encoder_export.py)
     INDEX = "index"
 
 
@@ -141,6 +144,10 @@ def ingest(
     existing = layout.manifest(name) if current == name else None
     if existing and not force and _vectors_present(settings, layout, existing) and _model_present(existing):
         layout.prune(keep={name})
+        if settings.embedding.question_encoder == "onnx-int8":
+            with timer(Stage.EXPORT):
+                model = _loader(existing.embedding_model, settings, embedder_factory)
+                _export_encoder(layout.path(name), model, progress)
         return IngestReport(
             name, False, existing.sources, skipped, existing.passages,
             seconds=time.perf_counter() - started, stage_seconds=timer.seconds,
@@ -165,12 +172,17 @@ def ingest(
         adapted_settings = settings.embedding.model_copy(update={"model": model, "adapt": False})
         embedder_factory = lambda: embedder_from_settings(adapted_settings)  # noqa: E731
 
+    embedder_factory = functools.cache(embedder_factory)  # embedding and export share one load
     staging = layout.staging_path(name)
     staging.mkdir(parents=True)
     layout.prune(keep={n for n in (current, name) if n} | {staging.name})
     with timer(Stage.EMBED):
         progress.stage(Stage.EMBED, len(passages))
         vectors, embedded = _embed(passages, settings, model, embedder_factory, progress)
+
+    if settings.embedding.question_encoder == "onnx-int8":
+        with timer(Stage.EXPORT):
+            _export_encoder(staging, embedder_factory, progress)
 
     with timer(Stage.INDEX):
         progress.stage(Stage.INDEX)
@@ -261,6 +273,28 @@ def _embed(
         return matrix, len(missing)
     finally:
         cache.close()
+
+
+def _loader(model: str, settings: Settings, factory: Callable[[], Embedder]) -> Callable[[], Embedder]:
+    """How to load `model`: `factory` gives the settings' model; an adapted one is loaded from
+    its folder."""
+    if model == settings.embedding.model:
+        return factory
+    named = settings.embedding.model_copy(update={"model": model, "adapt": False})
+    return lambda: embedder_from_settings(named)
+
+
+def _export_encoder(folder: Path, load_model: Callable[[], Embedder], progress: Progress) -> None:
+    """Export the index's model as its question encoder, once per index: the model is loaded
+    only if the index has none yet. An export that fails leaves the index served with the
+    model itself (slower, same answers) and says why."""
+    from desk.embedder import EmbedderError
+
+    progress.stage(Stage.EXPORT)
+    try:
+        ensure_encoder(folder, load_model)
+    except (EmbedderError, RuntimeError, OSError) as error:
+        progress.note(f"questions will be embedded with the model itself: no ONNX encoder ({error})")
 
 
 def _write_index(

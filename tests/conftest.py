@@ -156,12 +156,27 @@ def fixture_corpus(tmp_path) -> Path:
 
 @pytest.fixture
 def fixture_settings(tmp_path, fixture_corpus) -> Settings:
-    """Settings for an ingest of the fixture corpus into a fresh data folder."""
-    return Settings(
+    """Settings for an ingest of the fixture corpus into a fresh data folder.
+
+    Questions are embedded with the model itself: exporting the ONNX question encoder costs
+    about 10 s an ingest, and these tests ingest dozens of times. The tests of the encoder
+    (tests/ingest/test_encoder_export.py) and everything on the official corpus use it."""
+    settings = Settings(
         data_dir=tmp_path / "data",
         corpus=CorpusSettings(sources_file=fixture_corpus / "sources.toml", local_dir=fixture_corpus),
         chunking=ChunkingSettings(),
     )
+    return settings.model_copy(
+        update={"embedding": settings.embedding.model_copy(update={"question_encoder": "torch"})}
+    )
+
+
+@pytest.fixture(scope="session")
+def onnx_encoder(tmp_path_factory, embedder) -> Path:
+    """The packaged model exported as the desk's int8 ONNX question encoder, once per run."""
+    from ingest.encoder_export import export_encoder
+
+    return export_encoder(embedder, tmp_path_factory.mktemp("encoder") / "encoder")
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ from desk.api.origins import add_origin_rules
 from desk.api.routes import chat, docs, favicon, feedback, ops, passages, timeline, widget
 from desk.api.routes.review import install as install_review
 from desk.api.state import DeskState, ServiceUnavailable
-from desk.index.layout import IndexUnavailable
+from desk.index.layout import ENCODER_DIR, IndexUnavailable
 from desk.index.vectors import VectorStoreUnavailable
 from desk.ratelimit import RateLimiter
 from desk.review.intake import QueueIntake
@@ -119,7 +119,9 @@ def _open_answering(state: DeskState) -> None:
         log.warning("desk starts without an index: %s", error)
         return
     try:
-        embedder = embedder_for_index(index.manifest.embedding_model, settings.embedding)
+        embedder = embedder_for_index(
+            index.manifest.embedding_model, settings.embedding, encoder=index.folder / ENCODER_DIR
+        )
     except EmbedderError as error:
         state.problems.append(str(error))
         log.warning("desk starts without its embedding model: %s", error)

@@ -15,6 +15,7 @@ PASSAGES_FILE = "passages.jsonl"
 PROVISIONS_FILE = "provisions.jsonl"
 LEXICAL_DIR = "bm25"
 CHROMA_DIR = "chroma"
+ENCODER_DIR = "encoder"  # the question encoder exported from the index's model (desk/onnx_embedder.py)
 _STAGING_PREFIX = ".building-"
 
 
@@ -108,7 +109,7 @@ class IndexLayout:
         for entry in self.root.iterdir() if self.root.is_dir() else []:
             if not entry.is_dir() or entry.name in keep:
                 continue
-            if entry.name.startswith(_STAGING_PREFIX) and _builder_alive(entry.name):
+            if entry.name.startswith(_STAGING_PREFIX) and builder_alive(entry.name):
                 continue
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
@@ -127,7 +128,8 @@ class IndexLayout:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir() and self.is_whole(p.name))
 
 
-def _builder_alive(folder: str) -> bool:
+def builder_alive(folder: str) -> bool:
+    """Whether the process a working folder is named after (`<name>-<pid>`) still runs."""
     pid = folder.rsplit("-", 1)[-1]
     if not pid.isdigit() or int(pid) == os.getpid():
         return False

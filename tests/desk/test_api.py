@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 
@@ -250,5 +251,12 @@ def test_one_real_server_process(corpus_settings, tmp_path):
         lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
         retrieved = [line for line in lines if line["message"] == "retrieved"]
         assert asked.headers["x-request-id"] in {line["request_id"] for line in retrieved}
+        # Questions are embedded by the index's exported ONNX encoder, so no worker loads torch
+        # (several hundred MB each).
+        assert httpx.get(f"{url}/-/config").json()["question_encoder"] == "onnx-int8"
+        workers = psutil.Process(server.pid).children(recursive=True)
+        assert len(workers) >= 2
+        for worker in workers:
+            assert not [m.path for m in worker.memory_maps() if "libtorch" in m.path]
     finally:
         stop(server)

@@ -19,7 +19,8 @@ from ingest.tune import OFF_TOPIC, adapted_folder, corpus_pairs
 
 
 def _adapting(settings: Settings, models: Path) -> Settings:
-    return settings.model_copy(update={"embedding": EmbeddingSettings(adapt=True), "models_dir": models})
+    embedding = EmbeddingSettings(adapt=True, question_encoder="torch")  # no export: 10 s an ingest
+    return settings.model_copy(update={"embedding": embedding, "models_dir": models})
 
 
 def _never_called():

@@ -52,6 +52,7 @@ def test_the_first_run_serves_the_packaged_model_then_swaps_in_the_adapted_one(f
         with httpx.Client(base_url=url, timeout=30) as client:
             config = client.get("/-/config").json()
             assert config["index"] == first["index"] and config["embedding_model"] == first["model"]
+            assert config["question_encoder"] == "onnx-int8"  # the packaged index's own export
             statuses, served_by = [], set()
             deadline = time.monotonic() + SWAP_WITHIN_S
             while time.monotonic() < deadline:
@@ -67,6 +68,7 @@ def test_the_first_run_serves_the_packaged_model_then_swaps_in_the_adapted_one(f
             assert set(statuses) == {200}, statuses  # no request failed before, during or after the swap
             adapted = client.get("/-/config").json()
             assert is_adapted(adapted["embedding_model"]) and adapted["index"] != first["index"]
+            assert adapted["question_encoder"] == "onnx-int8"  # the adapted index brings its own export
             assert client.post("/api/chat", json=QUESTION).json()["citations"]
     finally:
         stop(process)

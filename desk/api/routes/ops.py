@@ -75,6 +75,8 @@ def config(state: StateDep) -> dict:
         # The model questions are embedded with: the one the index was built with (an
         # adapted model's folder by default), else the settings' own.
         "embedding_model": index.manifest.embedding_model if index else settings.embedding.model,
+        # What runs it for questions: "onnx-int8" (the index's exported encoder) or "torch".
+        "question_encoder": state.answerer.retriever.embedder.runtime if state.answerer else None,
         "vector_store": "chroma server" if settings.chroma_url else "chroma embedded",
         "database": settings.database_url.split("://", 1)[0],
         "settings_hash": settings.fingerprint(),
