@@ -77,7 +77,7 @@ class EmbeddingSettings(BaseModel):
         default=True,
         description="Adapt the model to the corpus before embedding it, from pairs the corpus "
         "states (ingest/tune.py): held-out recall@5 0.670 -> 0.770 loose, 0.552 -> 0.685 strict. "
-        "About 4 minutes and 4.5 GB on 2 cores, once per corpus version and model; the adapted "
+        "About 6 minutes and 1.2 GB on 2 cores, once per corpus version and model; the adapted "
         "model is kept in `models_dir`. Off: the model as packaged, and a cold ingest of under a minute.",
     )
     question_encoder: Literal["onnx-int8", "torch"] = Field(

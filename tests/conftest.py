@@ -28,7 +28,7 @@ from desk.types import Answer, Authority, Citation, Passage
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # The tests index with the packaged model as it ships, unless a test adapts one itself
-# (tests/ingest/test_adapt.py): adapting the model to the whole corpus takes 4 minutes, and
+# (tests/ingest/test_adapt.py): adapting the model to the whole corpus takes 6 minutes, and
 # the tests' expectations of rankings are set on the packaged model. `desk` processes the
 # tests start inherit this. The eval gate runs this way too (see evals/thresholds.toml).
 os.environ.setdefault("DESK_EMBEDDING__ADAPT", "false")

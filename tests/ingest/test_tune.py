@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import torch
 
 from desk.embedder import SentenceTransformerEmbedder, embedder_from_settings
 from desk.settings import Settings
@@ -34,6 +36,23 @@ def test_tuning_brings_the_pairs_closer_and_saves_a_model_the_desk_loads(tmp_pat
     tuned = SentenceTransformerEmbedder(str(tmp_path / "tuned"))  # the desk's own loading code
     assert tuned.dimensions == 384
     assert _pair_similarity(tuned) > before + 0.05
+
+
+def test_recomputing_activations_in_the_backward_pass_leaves_the_weights_bit_for_bit_the_same(
+    tmp_path, monkeypatch
+):
+    # tune recomputes each layer's activations instead of keeping them (2.2 GB a step on the
+    # corpus); the dropout replayed must be the forward pass's, or the model would differ.
+    recomputed = embedder_from_settings(Settings().embedding).model
+    tune(recomputed, PAIRS * 2, tmp_path / "recomputed", batch_size=4, learning_rate=1e-4)
+    assert not recomputed[0].auto_model.is_activation_checkpointing  # left as it was for encoding
+    monkeypatch.setattr("ingest.tune._activations_recomputed", lambda model: contextlib.nullcontext())
+    kept = embedder_from_settings(Settings().embedding).model
+    tune(kept, PAIRS * 2, tmp_path / "kept", batch_size=4, learning_rate=1e-4)
+    for (name, weights), (_, plain) in zip(
+        recomputed.state_dict().items(), kept.state_dict().items(), strict=True
+    ):
+        assert torch.equal(weights, plain), name
 
 
 @pytest.mark.corpus
