@@ -124,13 +124,18 @@ def embedder_from_settings(settings: EmbeddingSettings) -> SentenceTransformerEm
 
 
 def embedder_for_index(
-    embedding_model: str, settings: EmbeddingSettings, *, encoder: Path | None = None
+    embedding_model: str,
+    settings: EmbeddingSettings,
+    *,
+    encoder: Path | None = None,
+    loaded: Embedder | None = None,
 ) -> Embedder:
     """The question encoder of an index built with `embedding_model` (its manifest's): questions
     must be embedded as its passages were, whatever model the settings name now (an adapted
     model's folder, when ingest adapted one). `encoder` is the index's exported encoder folder:
     with `question_encoder` 'onnx-int8' the desk embeds questions with it when it is there and
-    exported from that same model, and with the model itself otherwise."""
+    exported from that same model, and with the model itself otherwise (`loaded`, when the
+    caller holds it already: not loaded twice)."""
     if settings.question_encoder == "onnx-int8" and encoder is not None:
         from desk.onnx_embedder import OnnxEmbedder, has_encoder
 
@@ -138,6 +143,8 @@ def embedder_for_index(
             exported = OnnxEmbedder(encoder, threads=settings.threads)
             if exported.name == embedding_model:
                 return exported
+    if loaded is not None and loaded.name == embedding_model and loaded.runtime == "torch":
+        return loaded
     try:
         return embedder_from_settings(settings.model_copy(update={"model": embedding_model, "adapt": False}))
     except EmbedderError as error:

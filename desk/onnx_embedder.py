@@ -61,7 +61,6 @@ class OnnxEmbedder:
         except Exception as error:  # a missing file or key, bad JSON, onnxruntime's own error types
             raise EmbedderError(f"cannot load the exported encoder in {folder}: {error}") from error
         self._tokenizer.no_padding()  # one text per run (below): nothing to pad
-        self._inputs = {i.name for i in self._session.get_inputs()}
         self.runtime = RUNTIME
         self.scale = SimilarityScale.of_model(folder)
 
@@ -76,8 +75,11 @@ class OnnxEmbedder:
         batch, so a text's vector would depend on the texts beside it (up to 0.03 per
         component, measured); alone, it is the same at ingest and in a question."""
         tokens = np.asarray([ids], dtype=np.int64)
-        feed = {"input_ids": tokens, "attention_mask": np.ones_like(tokens)}
-        if "token_type_ids" in self._inputs:
-            feed["token_type_ids"] = np.zeros_like(tokens)
+        # The export takes these three inputs (ingest/encoder_export.py refuses other models).
+        feed = {
+            "input_ids": tokens,
+            "attention_mask": np.ones_like(tokens),
+            "token_type_ids": np.zeros_like(tokens),
+        }
         pooled = self._session.run(None, feed)[0][0].mean(axis=0)  # no padding: every token counts
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)

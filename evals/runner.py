@@ -358,7 +358,10 @@ def run(
     # `embedder`, the settings' own model, scores answers, so that correctness stays
     # comparable between runs with and without an adapted model or an exported encoder.
     searcher = embedder_for_index(
-        index.manifest.embedding_model, settings.embedding, encoder=index.folder / ENCODER_DIR
+        index.manifest.embedding_model,
+        settings.embedding,
+        encoder=index.folder / ENCODER_DIR,
+        loaded=embedder,
     )
     config = build_config(config_name, index, searcher, settings)
     known = index.anchors()

@@ -184,6 +184,7 @@ class CountingEmbedder:
         self._embedder = embedder
         self.name = embedder.name
         self.dimensions = embedder.dimensions
+        self.runtime = embedder.runtime
         self.scale = embedder.scale
         self.texts = 0
 

@@ -124,6 +124,11 @@ def test_an_index_built_without_an_encoder_gets_one_without_a_rebuild(fixture_se
     assert has_encoder(folder / ENCODER_DIR)
 
 
+def test_the_model_a_caller_holds_is_not_loaded_again(embedder):
+    as_torch = Settings().embedding.model_copy(update={"question_encoder": "torch"})
+    assert embedder_for_index(embedder.name, as_torch, loaded=embedder) is embedder
+
+
 def test_the_settings_choose_the_runtime_and_a_foreign_encoder_is_never_used(tmp_path, onnx_encoder):
     settings = Settings().embedding
     model = settings.model
