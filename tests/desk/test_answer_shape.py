@@ -287,7 +287,7 @@ def test_how_long_logs_are_kept_is_answered_with_the_time_limit(client):
     )
     _shape_holds(answer)
     assert "of at least six months" in answer["lead"] and "art-19.par-1" in _lead_cites(answer)
-    assert answer["lead"].startswith("Article 19(1):")  # the time limit first, the duty list after
+    assert answer["lead"].startswith("Under Article 19(1),")  # the time limit first, the duty list after
 
 
 def test_a_correction_stays_first_in_a_how_long_answer(client):
@@ -296,3 +296,31 @@ def test_a_correction_stays_first_in_a_how_long_answer(client):
     )
     assert answer["lead"].startswith("There is no Article 26(14)")
     assert "at least six months" in answer["lead"]
+
+
+def test_which_practices_are_prohibited_is_answered_with_the_list(client):
+    answer = ask(client, "Which AI practices are prohibited?")
+    _shape_holds(answer)
+    points = {a for a in _lead_cites(answer) if re.fullmatch(r"art-5\.par-1\.pt-[a-z]+", a)}
+    assert {f"art-5.par-1.pt-{p}" for p in ("a", "b", "ba", "bb", "c", "d", "e", "f", "g", "h")} <= points
+    assert answer["lead"].startswith("Article 5(1) prohibits") and "emotions" in answer["lead"]
+    assert not answer["lead"].startswith(("Yes", "No"))
+
+
+# A lead-in and its point, said in the lead: one sentence, never "… shall: (h) …".
+_LEAD_IN_THEN_POINT = re.compile(r":\s+(\((?:[a-z]{1,2}|[ivx]+|\d{1,2})\)|\d{1,2}\.)\s")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Under what conditions can we test our high-risk AI system in real world conditions outside a sandbox?",
+        "What information must the EU declaration of conformity contain?",
+        "What tasks does an authorised representative carry out for a provider outside the EU?",
+        "When is a distributor or importer considered to be the provider of a high-risk AI system?",
+    ],
+)
+def test_the_lead_says_a_point_with_its_lead_in_as_one_sentence(client, question):
+    answer = ask(client, question)
+    _shape_holds(answer)
+    assert not _LEAD_IN_THEN_POINT.search(answer["lead"]), answer["lead"]

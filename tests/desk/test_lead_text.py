@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from desk.answering.lead.plain import plain_for, plain_statement
 from desk.answering.lead.text import sentence_for
+from desk.statements import Statement
 
 LOGS = (
     "Providers of high-risk AI systems shall keep the logs referred to in Article 12(1), "
@@ -29,3 +31,92 @@ def test_otherwise_the_first_sentence_unless_a_later_one_shares_more_of_the_ques
 def test_a_sentence_that_leans_on_the_one_before_is_not_quoted_alone():
     text = "Deployers shall inform the workers. It shall be done before the system is put into use at the workplace."
     assert sentence_for(text, "When must it be done before use at the workplace?").startswith("Deployers")
+
+
+# A point is said with its lead-in as one sentence: never a lead-in that ends in a colon.
+
+
+def _point(lead_in: str, body: str) -> Statement:
+    return Statement(lead_in, body)
+
+
+def test_a_duty_point_runs_on_from_its_lead_in():
+    said = plain_statement(_point("Providers of high-risk AI systems shall:", "(h) affix the CE marking;"))
+    assert said == "Providers of high-risk AI systems shall affix the CE marking"
+
+
+def test_a_list_of_conditions_says_the_point_is_one_of_them():
+    said = plain_statement(
+        _point(
+            "4. Providers may conduct the testing only where all of the following conditions are met:",
+            "(d) the provider is established in the Union;",
+        )
+    )
+    assert said == (
+        "Providers may conduct the testing only where all of the conditions are met, "
+        "among them that the provider is established in the Union"
+    )
+
+
+def test_the_prohibited_practices_lead_in_is_turned_into_a_sentence():
+    said = plain_statement(
+        _point(
+            "1. The following AI practices shall be prohibited:",
+            "(f) the use of AI systems to infer emotions;",
+        )
+    )
+    assert (
+        said == "Among the AI practices that shall be prohibited is the use of AI systems to infer emotions"
+    )
+
+
+def test_a_definition_keeps_its_opening_words_without_the_list():
+    said = plain_statement(
+        _point(
+            "For the purposes of this Regulation, the following definitions apply:",
+            "(3) ‘provider’ means a person;",
+        )
+    )
+    assert said == "For the purposes of this Regulation, ‘provider’ means a person"
+
+
+def test_a_list_of_tasks_reads_as_including_the_task():
+    said = plain_statement(
+        _point(
+            "The mandate shall empower the representative to carry out the following tasks:",
+            "(a) verify the file;",
+        )
+    )
+    assert (
+        said
+        == "The mandate shall empower the representative to carry out the tasks listed, including to verify the file"
+    )
+
+
+def test_an_area_heading_is_said_after_its_use():
+    said = plain_statement(
+        _point(
+            "3. Education and vocational training:", "(b) AI systems intended to evaluate learning outcomes;"
+        )
+    )
+    assert said == "AI systems intended to evaluate learning outcomes (Education and vocational training)"
+
+
+def test_a_nested_point_is_read_into_both_lead_ins():
+    said = plain_statement(
+        _point(
+            "Chapters I and II shall apply from: (a) the following dates:",
+            "(i) 2 December 2026;",
+        )
+    )
+    assert ":" not in said and said.endswith("2 December 2026")
+
+
+def test_a_sentence_of_the_lead_in_that_answers_is_said_alone():
+    statement = _point(
+        "Prior to deploying a high-risk AI system, deployers shall perform an assessment of the impact on "
+        "fundamental rights. For that purpose, deployers shall perform an assessment consisting of:",
+        "(e) a description of the human oversight measures;",
+    )
+    said = plain_for(statement, "Do we have to do a fundamental rights impact assessment before deploying?")
+    assert said.startswith("Prior to deploying") and ":" not in said

@@ -47,7 +47,10 @@ from desk.understanding import Kind, Reading, asks_about_eu_action, kinds_of, la
 MAX_SENTENCES = 4
 SUPPORTING = 3  # a lead shorter than this gains the most relevant statement it does not cite
 _YES_NO = re.compile(
-    r"^\s*(is|are|does|do|did|has|have|can|could|may|must|should|shall|will|would|am)\b", re.I
+    r"^\s*(is|are|does|do|did|has|have|can|could|may|must|should|shall|will|would|am)\b"
+    # A statement with a question tag asks yes or no too ("… it is not high-risk, right?").
+    r"|,\s*(right|correct|true|is(n't| not) it|are(n't| not) (we|they)|do(n't| not) (we|they))\s*\?\s*$",
+    re.I,
 )
 # A question that carries its own premise ("… automatically not high-risk, right?") gets no
 # verdict word from the law's structure: the premise is what needs answering.
@@ -178,7 +181,7 @@ def _judged(kind: Kind, reading: Reading, verdict: str | None) -> str | None:
     # Article 6(3)'s "always high-risk where the AI system performs profiling" settles a premise
     # of "not high-risk" whatever else the question claims.
     always = kind is Kind.HIGH_RISK and classification.performs_profiling(reading.question)
-    if not _YES_NO.match(asked.strip()) or (_PREMISE.search(asked) and not always):
+    if not _YES_NO.search(asked.strip()) or (_PREMISE.search(asked) and not always):
         return None
     if kind not in kinds_of(asked) and kind is not Kind.WHEN:
         return None

@@ -212,6 +212,8 @@ class Practices:
 
 
 def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    if asks_for_the_list(asked.question):
+        return prohibited_practices(law, asked), None
     practice = practices.prohibiting(asked.reading, asked.numbering.passages)
     if practice is None:  # not one Article 5 names: no verdict the law's structure gives
         return [], None
@@ -234,3 +236,52 @@ def _practice_words(point) -> str:
     if said and said[0].lead_in and own.startswith(" ".join(said[0].lead_in.split())[:60]):
         return as_part(own)
     return own_item(point)
+
+
+# "Which AI practices are prohibited?", "What is banned under the AI Act?", "list the bans".
+_ASKS_FOR_THE_LIST = re.compile(
+    r"^\s*(which|what)\b(?:(?!\b(our|my|this|that|it|its|we|us)\b)[^?]){0,50}"
+    r"\b(are|is|were|get|gets|be)\s+(now\s+)?(prohibited|banned|forbidden|outlawed|not allowed)\b"
+    r"|\b(list|overview|summary|all)\b[^?]{0,30}\b(prohibited|banned|forbidden)\b[^?]{0,20}\b(practices|uses|ai)\b"
+    r"|^\s*what (does|do) (the ai act|the act|article 5|the regulation) (ban|prohibit)\b",
+    re.I,
+)
+_PRACTICE_OPENING = re.compile(
+    r"^the placing on the market, the putting into service(?: for this specific purpose,)? or the use of ",
+    re.I,
+)
+
+
+def asks_for_the_list(question: str) -> bool:
+    """The question asks which practices Article 5 prohibits, not whether one practice is."""
+    return bool(_ASKS_FOR_THE_LIST.search(last_question(question)))
+
+
+def prohibited_practices(law: Law, asked: Asked) -> list[LeadSentence]:
+    """Each prohibited practice in the first words of its own point, each point cited: the
+    answer to "which practices are prohibited?" is the list, not one of its points."""
+    points = [p for p in law.under(_PRACTICES) if re.fullmatch(r"art-5\.par-1\.pt-[a-z]+", p.anchor)]
+    if not points:
+        return []
+    named = []
+    for point in points:
+        first_line = point.text.strip().splitlines()[0]  # its own words, before any sub-points
+        words = _PRACTICE_OPENING.sub("", re.sub(r"^\([a-z]{1,2}\)\s+", "", first_line.strip()))
+        words = re.sub(r"^the use of ", "", words)
+        named.append(
+            f"{label_for(point.anchor).split(', ')[-1].removeprefix('Article 5(1)')} "
+            f"{_short(words)}{asked.numbering.marker(point.anchor)}"
+        )
+    return [
+        LeadSentence(
+            f"{label_for(_PRACTICES)} prohibits placing on the market, putting into service or using "
+            f"{len(points)} kinds of AI practice: {'; '.join(named)}."
+        )
+    ]
+
+
+def _short(words: str) -> str:
+    """A practice up to where its own conditions begin (', with the objective …', ', unless …',
+    '; this prohibition …'), marked as cut: the point is quoted whole below the lead."""
+    cut = re.split(r",\s+(?:with the (?:objective|effect|social score)|unless)\b|;", words)[0].rstrip(" ;,.")
+    return cut if cut == words.rstrip(" ;,.") else f"{cut} …"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.plain import plain_statement
 from desk.answering.lead.text import and_, article, as_part
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
@@ -48,7 +49,7 @@ def first_statement(law: Law, anchor: str, asked: Asked) -> LeadSentence:
     """'Article 50(2): Providers of AI systems … shall ensure …': a provision's first statement."""
     provision = law.provision(anchor)
     said = statements(provision.text) if provision else []
-    first = as_part(said[0].text) if said else ""
+    first = (plain_statement(said[0]) if said[0].lead_in else as_part(said[0].text)) if said else ""
     return LeadSentence(f"{label_for(anchor)}: {first}{asked.numbering.marker(anchor)}.")
 
 

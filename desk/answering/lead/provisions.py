@@ -8,7 +8,8 @@ import re
 from collections.abc import Set
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part, asks_how_long, first_sentence, sentence_for, states_a_duration
+from desk.answering.lead.plain import plain_for, plain_statement
+from desk.answering.lead.text import as_part, asks_how_long, first_sentence, stands_alone, states_a_duration
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
@@ -114,9 +115,8 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             continue
         title = title_of(found.heading_path) if "." not in anchor else None
         heading = f"{label_for(anchor)}" + (f" ({title})" if title else "")
-        return [
-            LeadSentence(f"{heading}: {first_sentence(said[0].text)}{asked.numbering.marker(anchor)}.")
-        ], None
+        first = plain_statement(said[0]) if said[0].lead_in else first_sentence(said[0].text)
+        return [LeadSentence(f"{heading}: {first}{asked.numbering.marker(anchor)}.")], None
     return [], None
 
 
@@ -136,16 +136,43 @@ def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSente
     ranked = best_statements(asked.question, top)
     if asks_how_long(asked.question):  # "how long must we keep the logs?": the time limit first
         ranked.sort(key=lambda found: not states_a_duration(found[1].text))
+    openings = {n: statements(p.text)[:1] for n, p in enumerate(top, start=1)}
     for number, statement in ranked:
         passage = top[number - 1]
+        if not stands_alone(statement.text) and statement not in openings[number]:
+            continue  # "This paragraph does not create …" leans on the sentence before it
         unit = passage.anchor.split(".")[0]
         if (binding and number not in binding) or unit in units or numbered[number - 1][0] in cited:
             continue
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
         heading = label_for(passage.anchor) + (f" ({title})" if title else "")
-        said = sentence_for(statement.text, asked.question)
-        written.append(LeadSentence(f"{heading}: {said}{numbering.marker(passage.anchor)}."))
+        # A point is said with its lead-in as one sentence, never after a lead-in's colon.
+        said = plain_for(statement, asked.question)
+        written.append(LeadSentence(f"{_under(heading, said)}{numbering.marker(passage.anchor)}."))
         if len(written) == _BEST:
             break
     return written
+
+
+# A statement says something when it has a verb of its own; an entry of a list (Annex I's
+# "Regulation (EU) 2017/746 … on in vitro diagnostic medical devices …") only names a thing.
+_SAYS = re.compile(
+    r"\b(shall|is|are|was|were|may|must|means|has|have|applies|apply|does|do|can|should|will|includes?"
+    r"|requires?|covers?|prohibits?|lays? down)\b"
+)
+# Opening words that start a sentence only because they stand first ("The", "Where", "Providers"),
+# unlike a name ("Member States", "Regulation (EU) 2016/679", "Union law", "AI systems").
+_COMMON_OPENING = re.compile(
+    r"^(The|A|An|Any|This|These|Those|That|Such|Where|When|If|For|In|On|By|Without|Prior|Before|After"
+    r"|Each|All|No|It|They|Its|Their|Among|With|Within|Notwithstanding|Upon|Unless|To|Providers?"
+    r"|Deployers?|Importers?|Distributors?|Operators?|Notified|Testing|Codes?|Participants?|Subjects?)\b"
+)
+
+
+def _under(heading: str, said: str) -> str:
+    """'Under Article 19(1), the logs shall be kept …'; a list entry under its label."""
+    if not _SAYS.search(said):
+        return f"{heading}: {said}"
+    opening = said[:1].lower() + said[1:] if _COMMON_OPENING.match(said) else said
+    return f"Under {heading}, {opening}"

@@ -24,7 +24,9 @@ _SENTENCE_BREAK = re.compile(r"(?<!\b\d\.)(?<=[.])\s+(?=[A-Z])")
 # A sentence that leans on the one before ("It shall …") does not stand on its own in a lead.
 _LEANS_BACK = re.compile(
     r"^(It|They|This(?! Regulation)|That|These|Those|Such|The latter|The former"
-    r"|The (first|second|third|preceding) (sub)?paragraph)\b"
+    r"|The (first|second|third|preceding) (sub)?paragraph|(For|To) (this|that|those|these) (purposes?|end)"
+    r"|In (that|this|such|those|these) (case|cases|event|situation)|Where (that|this|such)|In addition)\b",
+    re.I,
 )
 _ASKS_HOW_LONG = re.compile(
     r"\bhow (long|soon|quickly)\b|\bwithin (what|which|how)\b|\btime limits?\b"
@@ -41,7 +43,10 @@ def sentence_for(text: str, question: str) -> str:
     """The sentence of a statement that answers the question best: the first, unless a later
     one that stands on its own shares more of the question's words, or gives the time limit a
     "how long" question asks for ("… shall be kept … of at least six months")."""
-    sentences = sentences_of(text)
+    return best_sentence(sentences_of(text), question)
+
+
+def best_sentence(sentences: list[str], question: str) -> str:
     if len(sentences) == 1:
         return as_part(sentences[0])
     asked = set(tokens([question])[0])
