@@ -26,6 +26,8 @@ from typing import Protocol
 import numpy as np
 
 from desk.citations import ancestors, find_named, resolve, top_unit
+from desk.divisions import divisions
+from desk.divisions import named as named_divisions
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import LAW, PLAN, tokens
@@ -56,6 +58,7 @@ _PER_UNIT = 2
 _FEEDBACK_PASSAGES = 5  # pseudo-relevance feedback: the passages whose shared words are searched
 _FEEDBACK_TERMS = 10  # and how many of those words (chosen on the development set, as 5 and 10)
 _EXPANSIONS = 2  # passages pulled in by references and definitions
+_DIVISION_ARTICLES = 3  # of a chapter or section the question names, the articles found first
 # The law in force answers first; recitals interpret it, guidelines guide, and the amending
 # act's own articles only say what changed (the consolidated text shows the result).
 _SOURCE_PRIOR = {
@@ -182,6 +185,7 @@ class HybridRetriever:
         self.embedder = embedder
         self._known = index.anchors()
         self.definitions = defined_terms(index)
+        self._divisions = divisions(index.provisions)
         self.timeline = Timeline.from_index(index)
         # Term weights for feedback are the law's, as its BM25 index's are (see GroupedLexicalIndex).
         law = [p for p in index.passages if p.authority is not Authority.POLICY]
@@ -332,6 +336,10 @@ class HybridRetriever:
         anchors = []
         lowered = f" {query.lower()} "
         anchors += self._asked_definitions(query)
+        # "What does Chapter III, Section 2 require?": its first articles (the lead names the rest).
+        for key in named_divisions(query)[:1]:
+            if (division := self._divisions.get(key)) is not None:
+                anchors += division.articles[:_DIVISION_ARTICLES]
         if asks_classification(lowered):
             area = annex_iii_area(lowered)
             anchors += [area, _ANNEX_III_RULE] if area else []
@@ -412,6 +420,14 @@ class HybridRetriever:
         area = annex_iii_area(lowered) if re.search(r"\bhigh[- ]risk\b", lowered) else None
         for entry in self.timeline.applying_to(area, ()) if area else ():
             votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        # A provision the question names ("when does Article 50 apply?") is dated by its own
+        # chapter and section, whatever passages rank best.
+        for anchor in self._cited_anchors(query):
+            named = self.index.provision(anchor)
+            if named is None or named.source_id != "ai-act-consolidated" or anchor.startswith("art-113"):
+                continue
+            for entry in self.timeline.applying_to(named.anchor, named.heading_path):
+                votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         # A general-purpose AI model is Chapter V's subject, whatever provisions rank best.
         models = self.index.provision(_GPAI_OBLIGATIONS) if GPAI.search(lowered) else None
         for entry in self.timeline.applying_to(models.anchor, models.heading_path) if models else ():

@@ -72,10 +72,11 @@ def fine_tiers(lowered: str) -> list[str]:
         tiers += [FINE_TIERS["prohibited"], FINE_TIERS["other"]]
     if _UNION_BODY.search(lowered):
         tiers.append(FINE_TIERS["union"])
+    # An SME's or SMC's own cap is what it asks about: said first, the tiers it caps after.
     if _SMC.search(lowered):
-        tiers.append(FINE_TIERS["smc"])
+        tiers.insert(0, FINE_TIERS["smc"])
     elif _SME.search(lowered):
-        tiers.append(FINE_TIERS["sme"])
+        tiers.insert(0, FINE_TIERS["sme"])
     return tiers
 
 

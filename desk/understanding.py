@@ -273,8 +273,6 @@ def last_question(lowered: str) -> str:
 
 def _kinds_in(lowered: str, named: list[str], own: list[str]) -> tuple[Kind, ...]:
     kinds = []
-    if named and len(own) <= 2:  # the question is the provision itself: "What does Article 26 say?"
-        kinds.append(Kind.PROVISION)
     checks = (
         (Kind.WHEN, _DATE_QUESTION),
         (Kind.HIGH_RISK, _CLASSIFICATION_QUESTION),
@@ -288,6 +286,10 @@ def _kinds_in(lowered: str, named: list[str], own: list[str]) -> tuple[Kind, ...
     kinds += [kind for kind, pattern in checks if pattern.search(lowered)]
     if _DEFINITION_QUESTION.search(lowered):
         kinds.append(Kind.WHAT_IS)
+    # The question is the provision itself ("What does Article 26 say?"); after what it asks of
+    # the provision, if it asks something ("When does Article 50 apply?": the date first).
+    if named and len(own) <= 2:
+        kinds.append(Kind.PROVISION)
     return tuple(dict.fromkeys(kinds))
 
 

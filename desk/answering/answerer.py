@@ -26,7 +26,14 @@ from desk.answering.checks import CheckedText, check
 from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, in_english, language_of
 from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
-from desk.answering.scope import OtherRegime, Redirects, asks_for_other_work, mentions_ai, redirect_lead
+from desk.answering.scope import (
+    OtherRegime,
+    Redirects,
+    asks_for_other_work,
+    mentions_ai,
+    names_the_acts_own,
+    redirect_lead,
+)
 from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
 from desk.backends.extractive import HEADINGS, ExtractiveBackend, with_quotes
@@ -310,7 +317,7 @@ class Answerer:
             return False
         if asks_for_other_work(asking.question):
             return True  # "write a poem for our AI launch": AI in passing, a task not a question
-        if mentions_ai(asking.query):
+        if mentions_ai(asking.query) or names_the_acts_own(asking.query):
             return False
         if Kind.POLICY in reading.kinds:
             return False  # the AI Continent Action Plan and its initiatives are the desk's texts

@@ -168,6 +168,23 @@ def mentions_ai(question: str) -> bool:
     return bool(_AI.search(question)) and bool(_REGULATORY.search(question))
 
 
+# The bodies and instruments the Act itself sets up: a question that names one asks about the
+# Act, however short ("What does the Board do?"). "the Board" with its capital, not "our board"
+# or "the Board of Directors".
+_ACTS_OWN = re.compile(
+    r"\bthe (?:European )?(?:Artificial Intelligence |AI )?Board\b(?! of)"
+    r"|\b(?i:AI Office|scientific panel|advisory forum|regulatory sandbox(?:es)?|EU database"
+    r"|notifying authorit(?:y|ies)|market surveillance authorit(?:y|ies)|national competent authorit(?:y|ies)"
+    r"|fundamental rights impact assessment|post-market monitoring)\b"
+)
+
+
+def names_the_acts_own(question: str) -> bool:
+    """The question names a body or instrument the Act sets up (the Board, the AI Office, the
+    scientific panel, a regulatory sandbox, the EU database): never declined as unrelated."""
+    return bool(_ACTS_OWN.search(question))
+
+
 # A request for work the desk does not do: writing, translating, coding. Asked of the law
 # ("draft a checklist of our duties under the AI Act") it is a question for the desk; asked of
 # anything else ("translate our product description", "a poem for our AI launch") it is not,

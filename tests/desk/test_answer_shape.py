@@ -324,3 +324,69 @@ def test_the_lead_says_a_point_with_its_lead_in_as_one_sentence(client, question
     answer = ask(client, question)
     _shape_holds(answer)
     assert not _LEAD_IN_THEN_POINT.search(answer["lead"]), answer["lead"]
+
+
+@pytest.mark.parametrize(
+    ("question", "correction"),
+    [
+        (
+            "What does Chapter XIV of the AI Act cover?",
+            "There is no Chapter XIV in the AI Act: its chapters run from I to XIII.",
+        ),
+        (
+            "What does Section 6 of Chapter III require?",
+            "There is no Section 6 in Chapter III: Chapter III has Sections 1 to 5.",
+        ),
+    ],
+)
+def test_a_chapter_or_section_that_does_not_exist_is_corrected(client, question, correction):
+    answer = ask(client, question)
+    assert answer["lead"] == correction and not answer["declined"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Explain Recital 200 of the AI Act.", "What does Annex XV list?", "What is in Article 0 of the AI Act?"],
+)
+def test_a_question_that_only_names_a_missing_provision_gets_the_correction_alone(client, question):
+    """Nothing else in it asks anything: the law's nearest statements would be a collage."""
+    answer = ask(client, question)
+    assert answer["lead"].startswith("There is no") and "[" not in answer["lead"]
+
+
+def test_a_chapter_named_is_answered_with_the_articles_it_holds(client):
+    answer = ask(client, "What does Chapter III, Section 2 require?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith(
+        "Chapter III, Section 2 (Requirements for high-risk AI systems) holds 8 articles"
+    )
+    assert {"art-8", "art-9", "art-10"} <= {a.split(".")[0] for a in _lead_cites(answer)}
+    assert not answer["declined"]
+
+
+def test_a_chapter_that_is_only_the_setting_does_not_lead(client):
+    answer = ask(client, "When do the Chapter III obligations apply?")
+    assert not answer["lead"].startswith("Chapter III (")
+    assert "2 December 2027" in answer["lead"]
+
+
+def test_when_a_named_article_applies_is_its_own_date_first(client):
+    answer = ask(client, "When does Article 50 apply?")
+    _shape_holds(answer)
+    assert (
+        answer["lead"].startswith("Article 50 (transparency obligations")
+        and "2 August 2026" in answer["lead"]
+    )
+    prohibitions = ask(client, "When does Article 5 apply?")["lead"]
+    assert prohibitions.startswith("Article 5 (prohibited AI practices) applies since 2 February 2025")
+    assert "2 December 2026" in prohibitions  # its later prohibitions, in Article 113's words
+
+
+def test_a_question_on_the_acts_own_board_is_answered(client):
+    answer = ask(client, "What does the Board do?")
+    assert not answer["declined"] and any(a.startswith(("art-65", "art-66")) for a in _cited(answer))
+
+
+def test_an_sme_is_told_its_own_fine_cap_first(client):
+    answer = ask(client, "Do SMEs get lower fines?")
+    assert _lead_cites(answer)[0] == "art-99.par-6" and "whichever thereof is lower" in answer["lead"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk.answering.lead.plain import plain_for, plain_statement
-from desk.answering.lead.text import sentence_for
+from desk.answering.lead.text import listing, sentence_for
 from desk.statements import Statement
 
 LOGS = (
@@ -120,3 +120,9 @@ def test_a_sentence_of_the_lead_in_that_answers_is_said_alone():
     )
     said = plain_for(statement, "Do we have to do a fundamental rights impact assessment before deploying?")
     assert said.startswith("Prior to deploying") and ":" not in said
+
+
+def test_two_parts_in_a_row_are_named_both():
+    assert listing(["a", "b"], "pt") == "(a) and (b)"
+    assert listing(["a", "b", "c", "ba"], "pt") == "(a) to (c) and (ba)"
+    assert listing(["1", "2", "3", "4", "5"], "sec") == "1 to 5"

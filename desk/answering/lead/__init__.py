@@ -123,6 +123,11 @@ class Composer:
         if standing:  # whether the Commission's guidelines bind: their own words on it, first
             verdict = said if _YES_NO.match(last_question(reading.question).strip()) else None
             sentences += [_opened(standing[0], verdict), *standing[1:]]
+        # "What does Chapter III, Section 2 require?": the articles it holds. Not when the
+        # chapter is only the setting of what is asked ("when do the Chapter III rules apply?").
+        setting = reading.named or _asks_more(reading) or set(reading.kinds) - {Kind.PROVISION, Kind.WHAT_IS}
+        held = [] if setting else provisions.division(self.law, asked)
+        sentences += held
         kinds = list(reading.kinds)
         if any(re.fullmatch(r"art-3\.pt-\d+", a) for a in recognised) and Kind.WHAT_IS not in kinds:
             kinds.append(Kind.WHAT_IS)  # "does it count as an 'AI system'?"
@@ -145,7 +150,10 @@ class Composer:
             verdict = verdict or said
             sentences += written
             substantive = substantive or not (kind is Kind.DUTIES and role.role is None)
-        if (reading.own_words or not reading.missing) and (Kind.POLICY not in kinds or not sentences):
+        # A question that only names a provision or division (one that does not exist, a
+        # chapter) is answered by what is said of it; the law's nearest statements would be noise.
+        only_named = (corrections or held) and not _asks_more(reading)
+        if not only_named and (Kind.POLICY not in kinds or not sentences):
             # No kind the law's structure answers: its most relevant statements; else, while the
             # lead is short, the most relevant statement it does not cite yet.
             room = (SUPPORTING if substantive else MAX_SENTENCES) - len(sentences)
@@ -170,6 +178,21 @@ _PLAN_AMONG_ON_EU_ACTION = 6  # ... or this high, when the question asks what th
 def _plan_speaks(asked: Asked) -> bool:
     among = _PLAN_AMONG_ON_EU_ACTION if asks_about_eu_action(asked.question) else _PLAN_AMONG
     return any(p.authority is Authority.POLICY for p in asked.numbering.passages[:among])
+
+
+# Words that only point at a provision or ask to see it: after "There is no Recital 200",
+# "Explain Recital 200 of the AI Act" asks nothing more the law could answer.
+_POINTING = frozenset(
+    "act list lists cover covers summarise summarize summary contain contains text read reads set sets "
+    "according chapter chapters section sections regulation explain show give quote require requires "
+    "hold holds include includes deal deals rules".split()
+)
+_NUMERAL = re.compile(r"^[ivxl]+$")
+
+
+def _asks_more(reading: Reading) -> bool:
+    """The question says something of its own beyond naming a provision."""
+    return any(w not in _POINTING and not _NUMERAL.match(w) for w in reading.own_words)
 
 
 def _judged(kind: Kind, reading: Reading, verdict: str | None) -> str | None:

@@ -38,7 +38,8 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
     numbering = asked.numbering
     for set_by in asked.dated[:1]:
         entries = [e for e in law.timeline.entries if e.set_by == set_by]
-        subject = _dated_subject(law, numbering.passages, set_by)
+        named = _named_subject(law, asked.reading, set_by)
+        subject = named or _dated_subject(law, numbering.passages, set_by)
         if subject is not None and len(entries) > 1:
             applying = law.timeline.applying_to(subject.anchor, subject.heading_path)
             entries = [e for e in applying if e in entries] or entries
@@ -50,12 +51,15 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         ):  # entry into force, a transition, a date with no subject: in the law's own words
             written += in_its_words(law, set_by, asked)
             continue
-        what = _what_applies(entries[0], subject)
+        what = _what_applies(entries[0], subject, named is not None)
         dates = " and ".join(e.status(asked.today).removeprefix("applies ") for e in entries)
         # The subject's passage is cited too: the chapter or article title used is its heading.
         marker = numbering.marker(set_by, *([subject.anchor] if subject else []))
         verb = "apply" if re.search(r"\b(Sections|Articles|rules)\b", what) else "applies"
         written.append(LeadSentence(f"{what} {verb} {dates} ({label_for(set_by)}){marker}."))
+        if named is not None and _LATER_PROHIBITIONS[0].startswith(f"{named.anchor}."):
+            # "When does Article 5 apply?": its later prohibitions have their own date.
+            written += in_its_words(law, set_by, asked)
         if len(entries) == 1 and _ALREADY.search(last_question(asked.question)):
             verdict = "yes" if entries[0].date <= asked.today else "no"
         if subject is not None and (
@@ -98,6 +102,19 @@ def in_its_words(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
     return [LeadSentence(f"{label_for(anchor)}: {as_part(first)}{asked.numbering.marker(anchor)}.")]
 
 
+def _named_subject(law: Law, reading: Reading, set_by: str) -> Passage | None:
+    """The provision the question names, when the timeline dates it by `set_by` ("When does
+    Article 50 apply?"): its first passage, standing for the whole of it."""
+    for anchor in reading.named:
+        provision = law.provision(anchor)
+        if provision is None or not provision.in_force or anchor.startswith(("art-113", "art-111")):
+            continue
+        if any(e.set_by == set_by for e in law.timeline.applying_to(anchor, provision.heading_path)):
+            found = law.corpus.passages_under(anchor)[:1]
+            return found[0].model_copy(update={"anchor": anchor}) if found else None
+    return None
+
+
 def _dated_subject(law: Law, passages: Sequence[Passage], set_by: str) -> Passage | None:
     """The provision whose date the question asks: the first of the Act's passages the
     timeline dates by `set_by`."""
@@ -121,13 +138,18 @@ def _by_systems(entries: list[TimelineEntry], reading: Reading) -> list[Timeline
     return entries
 
 
-def _what_applies(entry: TimelineEntry, subject: Passage | None) -> str:
-    """What the date is for, by the subject's chapter or article title."""
+def _what_applies(entry: TimelineEntry, subject: Passage | None, named: bool = False) -> str:
+    """What the date is for, by the subject's chapter or article title; a provision the
+    question names, by its own label."""
     if entry.set_by == "art-113.pt-c":
         return "Chapter III, Sections 1 to 3 (the rules for high-risk AI systems)"
     if entry.set_by == "art-113.pt-d":
         return "Articles 102 to 110 (the amendments to other Union acts)"
-    if entry.set_by in {"art-113.sub-2", "art-111.par-4"} or subject.anchor.startswith(_LATER_PROHIBITIONS):
+    if (
+        named
+        or entry.set_by in {"art-113.sub-2", "art-111.par-4"}
+        or subject.anchor.startswith(_LATER_PROHIBITIONS)
+    ):
         title = title_of(subject.heading_path)
         return f"{label_for(subject.anchor)}" + (f" ({lower_first(title)})" if title else "")
     return chapter_of(subject.heading_path) or label_for(subject.anchor)

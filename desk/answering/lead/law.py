@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desk.citations import ancestors, roman_to_int, split_anchor
+from desk.divisions import divisions
 from desk.index.loaded import Corpus
 from desk.roles import RoleReading
 from desk.timeline import Timeline
@@ -31,6 +32,7 @@ class Law:
             for holder in ancestors(provision.anchor):
                 self._under.setdefault(holder, []).append(provision)
         self.last_article, self.inserted_articles, self.last_recital, self.last_annex = self._extent()
+        self.divisions = divisions(self.in_force)  # chapters and sections
 
     def provision(self, anchor: str) -> Provision | None:
         return self.corpus.provision(anchor)

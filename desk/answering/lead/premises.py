@@ -4,6 +4,7 @@ to 113 …"), read from the corpus, never typed here."""
 
 from __future__ import annotations
 
+from desk import divisions
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.text import and_, listing
 from desk.answering.verify import LeadSentence
@@ -14,7 +15,7 @@ _NOUNS = {"par": "paragraphs", "pt": "points", "sub": "paragraphs", "sec": "sect
 
 
 def corrections(law: Law, asked: Asked) -> list[LeadSentence]:
-    written = []
+    written = [LeadSentence(said, (division,)) for division, said in _missing_divisions(law, asked.question)]
     for missing in asked.reading.missing[:2]:
         label, has = _what_it_has(law, missing)
         nearest = ""
@@ -48,3 +49,23 @@ def _what_it_has(law: Law, missing: MissingProvision) -> tuple[str, str]:
     if not parts:
         return label, f"{label_for(missing.nearest)} has no {noun}"
     return label, f"{label_for(missing.nearest)} has {noun} {listing(parts, kind)}"
+
+
+def _missing_divisions(law: Law, question: str) -> list[tuple[str, str]]:
+    """'There is no Chapter XIV in the AI Act: its chapters run from I to XIII.'; 'There is no
+    Section 6 in Chapter III: Chapter III has Sections 1 to 5.' (what it denies, the sentence)"""
+    chapters = [c for c, s in law.divisions if s is None]
+    said = []
+    for chapter, section in divisions.named(question):
+        if not chapters or (chapter, section) in law.divisions:
+            continue
+        if (chapter, None) not in law.divisions:
+            run = f"its chapters run from {chapters[0]} to {chapters[-1]}"
+            said.append((f"Chapter {chapter}", f"There is no Chapter {chapter} in the AI Act: {run}."))
+            continue
+        sections = [s for c, s in law.divisions if c == chapter and s is not None]
+        has = f"has Sections {listing(sections, 'sec')}" if sections else "has no sections"
+        where = f"Chapter {chapter}"
+        sentence = f"There is no Section {section} in {where}: {where} {has}."
+        said.append((f"{where}, Section {section}", sentence))
+    return said[:2]

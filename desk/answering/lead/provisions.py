@@ -7,18 +7,27 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
+from desk import divisions
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for, plain_statement
-from desk.answering.lead.text import as_part, asks_how_long, first_sentence, stands_alone, states_a_duration
+from desk.answering.lead.text import (
+    and_,
+    as_part,
+    asks_how_long,
+    first_sentence,
+    stands_alone,
+    states_a_duration,
+)
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
 from desk.history import asks_about_earlier, is_earlier
-from desk.statements import statements, title_of
+from desk.statements import Statement, statements, title_of
 from desk.types import Authority
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
 _BEST = 2  # statements of the best-ranked provisions a lead may draw on
+_DIVISION_ARTICLES = 6  # the articles of a chapter or section a lead names
 
 
 def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
@@ -115,9 +124,45 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             continue
         title = title_of(found.heading_path) if "." not in anchor else None
         heading = f"{label_for(anchor)}" + (f" ({title})" if title else "")
-        first = plain_statement(said[0]) if said[0].lead_in else first_sentence(said[0].text)
+        first = (
+            plain_statement(said[0])
+            if said[0].lead_in
+            else plain_statement(Statement("", first_sentence(said[0].text)))
+        )
         return [LeadSentence(f"{heading}: {first}{asked.numbering.marker(anchor)}.")], None
     return [], None
+
+
+def division(law: Law, asked: Asked) -> list[LeadSentence]:
+    """What a chapter or section the question names holds, by its articles' own titles:
+    'Chapter V (General-purpose AI models) holds 6 articles: Article 51 (…) [1], …'; a
+    division of one article, that article and its first statement."""
+    for key in divisions.named(asked.question)[:1]:
+        found = law.divisions.get(key)
+        if found is None or not found.articles:
+            continue
+        shown = found.articles[:_DIVISION_ARTICLES]
+        items = [f"{_titled(law, anchor)}{asked.numbering.marker(anchor)}" for anchor in shown]
+        heading = f"{found.label} ({found.title})"
+        if len(shown) == 1:
+            said = [LeadSentence(f"{heading} is {items[0]}.")]
+            opening = next((p for p in law.under(shown[0]) if statements(p.text)), None)
+            if opening is not None:
+                first = _under(label_for(opening.anchor), plain_statement(statements(opening.text)[0]))
+                said.append(LeadSentence(f"{first}{asked.numbering.marker(opening.anchor)}."))
+            return said
+        holds = f"{len(found.articles)} articles" + (
+            "" if len(shown) == len(found.articles) else f", the first {len(shown)} of them"
+        )
+        return [LeadSentence(f"{heading} holds {holds}: {and_(items)}.")]
+    return []
+
+
+def _titled(law: Law, anchor: str) -> str:
+    """'Article 9 (Risk management system)'."""
+    provision = law.provision(anchor)
+    title = title_of(provision.heading_path) if provision else None
+    return label_for(anchor) + (f" ({title})" if title else "")
 
 
 def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSentence]:

@@ -119,7 +119,12 @@ def listing(parts: list[str], kind: str) -> str:
             previous = part
             continue
         if start is not None:
-            runs.append(shown(start) if start == previous else f"{shown(start)} to {shown(previous)}")
+            if start == previous:
+                runs.append(shown(start))
+            elif _next(start) == previous:  # "(a) and (b)", not "(a) to (b)"
+                runs += [shown(start), shown(previous)]
+            else:
+                runs.append(f"{shown(start)} to {shown(previous)}")
         start = previous = part
     return and_(runs + [shown(p) for p in inserted])
 
