@@ -197,9 +197,16 @@ class HybridRetriever:
             (re.compile(rf"(?<![\w-]){re.escape(term)}(s|es)?\b", re.I), anchor)
             for term, anchor in self.definitions.items()
         ]
+        # A term is also asked without its last word "system" ("what is post-market monitoring?"
+        # asks for the 'post-market monitoring system'), after the terms as defined.
+        asked_forms = [*self.definitions.items()] + [
+            (term.removesuffix(" system"), anchor)
+            for term, anchor in self.definitions.items()
+            if term.endswith(" system") and len(term.split()) > 2 and " of " not in term
+        ]
         self._asked_patterns = [
             (term, re.compile(rf"{_ASKS_MEANING}{re.escape(term)}(s|es)?\b", re.I), anchor)
-            for term, anchor in self.definitions.items()
+            for term, anchor in asked_forms
         ]
         # The amending act's recitals give the reasons for its changes; each names the
         # provisions of the Act it explains ("Article 60 of Regulation (EU) 2024/1689").

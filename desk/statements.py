@@ -41,7 +41,7 @@ def statements(text: str) -> list[Statement]:
         if not line:
             continue
         is_item = bool(_ITEM.match(line))
-        depth = _depth(line, any(d == 2 for d, _ in lead_ins)) if is_item else 0
+        depth = _depth(line, [(d, words) for d, words in lead_ins]) if is_item else 0
         # A sentence ends every list; an item ends the lead-ins of its own depth and deeper.
         lead_ins = [(d, words) for d, words in lead_ins if d < depth] if is_item else []
         if line.endswith(":"):
@@ -55,14 +55,20 @@ def statements(text: str) -> list[Statement]:
     return found
 
 
-def _depth(line: str, within_item: bool) -> int:
-    """An item's depth by its numbering: 1. < (a) < (i). "(i)" is a roman numeral only inside an
-    item that introduces sub-items; elsewhere it is the letter after (h)."""
+def _depth(line: str, lead_ins: list[tuple[int, str]]) -> int:
+    """An item's depth by its numbering: 1. < (1) < (a) < (i). A point "(a)" is deeper than a
+    numbered point "(49)" that introduces it (Article 3's definitions that list what they
+    cover); "(i)" is a roman numeral only inside an item that introduces sub-items, elsewhere
+    the letter after (h)."""
     if re.match(r"^\d{1,2}\.\s", line):
         return 1
-    if within_item and re.match(r"^\([ivx]+\)\s", line):
-        return 3
-    return 2
+    numbered = any(re.match(r"^\(\d{1,2}\)\s", words) for _, words in lead_ins)
+    if re.match(r"^\(\d{1,2}\)\s", line):
+        return 2
+    within_item = any(d >= 2 for d, _ in lead_ins)
+    if within_item and re.match(r"^\([ivx]+\)\s", line) and not (numbered and len(lead_ins) < 3):
+        return 4 if numbered else 3
+    return 3 if numbered else 2
 
 
 def item_body(statement: Statement) -> str:

@@ -390,3 +390,15 @@ def test_a_question_on_the_acts_own_board_is_answered(client):
 def test_an_sme_is_told_its_own_fine_cap_first(client):
     answer = ask(client, "Do SMEs get lower fines?")
     assert _lead_cites(answer)[0] == "art-99.par-6" and "whichever thereof is lower" in answer["lead"]
+
+
+def test_a_definition_that_lists_what_it_covers_is_given_whole(client):
+    answer = ask(client, "What is a serious incident?")
+    _shape_holds(answer)
+    assert _lead_cites(answer)[0] == "art-3.pt-49"
+    assert "‘serious incident’ means" in answer["lead"] and "the death of a person" in answer["lead"]
+
+
+def test_a_term_asked_without_its_last_word_system_gets_its_definition(client):
+    answer = ask(client, "What is post-market monitoring?")
+    assert _lead_cites(answer)[0] == "art-3.pt-25"

@@ -59,3 +59,15 @@ def test_a_communications_bullets_are_items_read_with_their_title():
     found = statements(box)
     assert [s.lead_in for s in found] == ["Key Commission actions:"] * 2
     assert item_body(found[0]) == "Launch an AI Act Service Desk (July 2025)"
+
+
+DEFINITION_49 = """For the purposes of this Regulation, the following definitions apply:
+(49) ‘serious incident’ means an incident or malfunctioning of an AI system that directly or indirectly leads to any of the following:
+(a) the death of a person, or serious harm to a person’s health;
+(d) serious harm to property or the environment;"""
+
+
+def test_a_numbered_definitions_points_are_read_with_it():
+    found = statements(DEFINITION_49)
+    assert [s.body[:3] for s in found] == ["(a)", "(d)"]
+    assert all("‘serious incident’ means" in s.lead_in for s in found)

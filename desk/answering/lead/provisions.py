@@ -22,7 +22,7 @@ from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
 from desk.history import asks_about_earlier, is_earlier
-from desk.statements import Statement, statements, title_of
+from desk.statements import Statement, item_body, statements, title_of
 from desk.types import Authority
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
@@ -36,7 +36,7 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
     for passage in [*candidates, *asked.numbering.passages[:4]]:
         if not _DEFINITION.fullmatch(passage.anchor):
             continue
-        meaning = next((s.body for s in statements(passage.text) if "’ means" in s.body), None)
+        meaning = _meaning(passage.text)
         if meaning is None:
             continue
         term = re.search(r"‘([^’]+)’", meaning)
@@ -50,6 +50,23 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             )
         ], None
     return [], None
+
+
+def _meaning(text: str) -> str | None:
+    """A definition's words: "(1) ‘AI system’ means …"; one that lists what it covers ("‘serious
+    incident’ means … any of the following: (a) …; (b) …") with its points, all of them."""
+    said = statements(text)
+    meaning = next((s.body for s in said if "’ means" in s.body), None)
+    if meaning is not None:
+        return meaning
+    listed = [s for s in said if s.lead_in and "’ means" in s.lead_in]
+    if not listed:
+        return None
+    lead_in = listed[0].lead_in
+    opening = lead_in[lead_in.rfind("‘", 0, lead_in.rindex("’ means")) :]
+    if ":" in opening.rstrip(" :"):  # points with points of their own: the opening, marked as cut
+        return f"{opening.split(':')[0].rstrip(' ,')} …"
+    return f"{opening.rstrip(' :')}: {'; '.join(item_body(s) for s in listed)}"
 
 
 def changed(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
