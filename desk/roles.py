@@ -48,6 +48,11 @@ ROLE_NAMES: dict[Role, str] = {
 ROLE_SWITCH_ANCHOR = "art-25.par-1"
 
 _GPAI = r"(general[- ]purpose ai models?|gpai( models?)?|foundation models?|large language models?|llms?)"
+_ORGANISATION = (
+    r"((hr|human resources|it|sales|marketing|recruitment|legal|compliance) (department|team)|company|bank"
+    r"|firm|hospital|clinic|school|university|municipality|city|council|agency|insurer|employer|ministry|authority"
+    r"|retailer|shop|store|call cent(re|er)|group|subsidiary|organi[sz]ation|business|department|team|police)"
+)
 # What a role's own name, or what a firm says it does, tells of its role. Checked in this
 # order; the first pattern of a role that matches counts for that role.
 _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
@@ -57,7 +62,7 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
         re.compile(
             rf"\b(provider|providers) of (an? |the )?{_GPAI}"
             rf"|\bwe (develop|train|release|publish|build|provide|fine[- ]tune|place)\b.{{0,60}}{_GPAI}"
-            rf"|\bour (own )?{_GPAI}"
+            rf"|\bour (own )?{_GPAI}|\b{_GPAI} providers?\b"
         ),
     ),
     (Role.AUTHORISED_REPRESENTATIVE, re.compile(r"\bauthori[sz]ed representatives?\b")),
@@ -80,6 +85,10 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
             r"licen[cs]e)\b|\bwe have (bought|purchased|licen[cs]ed|deployed)\b|\busing (an?|the) .{0,60}"
             r"(we|our company) (bought|purchased|licen[cs]ed)\b|\b(we are|we're|as) an employer\b"
             r"|\bwe (are about to|plan to|want to|will) (introduce|roll out|implement|adopt)\b"
+            # "Our bank deploys …", "our HR department uses …": the organisation named, not "we"
+            # ("our model uses …" is the system, not its user).
+            rf"|\bour {_ORGANISATION} (uses|deploys|is using|is deploying|wants to use|plans to use|will use"
+            r"|has deployed|has bought|bought|licenses|licences)\b"
         ),
     ),
     (
@@ -95,7 +104,11 @@ DUTY_QUESTION = re.compile(
     r"\b(obligations?|dut(y|ies)|responsibilit(y|ies)|requirements? (for|on) (us|me)|must (we|i)|do (we|i) "
     r"(have|need) to|are (we|i) (required|obliged)|have to do|need to do|comply|compliance|what do (we|i) "
     r"need|what (must|should|shall)|who (must|has to)|requires? (from|of|us|me)|required of"
-    r"|(have|need) to (tell|inform|disclose|label|notify))\b"
+    r"|(have|need) to (tell|inform|disclose|label|notify)"
+    # "What documentation must a GPAI provider keep?": a role's duty, asked in the third person.
+    r"|what \w+( \w+)? (must|should|shall|do|does|has to|have to) (an? |the )?[\w -]{0,30}"
+    r"(providers?|deployers?"
+    r"|importers?|distributors?|manufacturers?|representatives?))\b"
 )
 _ROLE_SWITCH = re.compile(
     r"\b(our|my|own) (name|brand|trade ?mark|label)\b|\brebrand|\bwhite[- ]label|\bsubstantial(ly)? modif"

@@ -90,6 +90,19 @@ def transparency_duties(lowered: str) -> list[str]:
     return found
 
 
+# Article 50(3): deployers of an emotion recognition or biometric categorisation system inform
+# the persons exposed to it (the system is also an Annex III use, so Article 26 applies too).
+RECOGNITION_DUTY = "art-50.par-3"
+_RECOGNITION = re.compile(
+    r"\bemotion recognition|\bbiometric categori[sz]ation|\binfer\w* (the )?emotions?\b"
+)
+
+
+def recognition_duty(lowered: str) -> list[str]:
+    """Article 50(3), for a question about an emotion recognition or biometric categorisation system."""
+    return [RECOGNITION_DUTY] if _RECOGNITION.search(lowered) else []
+
+
 def about_products(lowered: str) -> bool:
     """The question is about a product under Annex I (a safety component, a machine, a toy)."""
     return bool(_PRODUCT.search(lowered))

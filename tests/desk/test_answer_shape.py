@@ -402,3 +402,26 @@ def test_a_definition_that_lists_what_it_covers_is_given_whole(client):
 def test_a_term_asked_without_its_last_word_system_gets_its_definition(client):
     answer = ask(client, "What is post-market monitoring?")
     assert _lead_cites(answer)[0] == "art-3.pt-25"
+
+
+def test_a_deployer_of_emotion_recognition_is_told_to_inform_people_first(client):
+    answer = ask(client, "We are a deployer of an emotion recognition system. What must we tell people?")
+    _shape_holds(answer)
+    assert _lead_cites(answer)[0] == "art-50.par-3" and "art-26" in {
+        a.split(".")[0] for a in _lead_cites(answer)
+    }
+
+
+def test_a_bank_that_deploys_credit_scoring_gets_the_deployers_duties_not_a_ban(client):
+    answer = ask(client, "Our bank deploys a credit scoring AI. What do we have to do before using it?")
+    cited = {a.split(".")[0] for a in _lead_cites(answer)}
+    assert {"art-26", "art-27"} <= cited and "art-5" not in cited
+    assert answer["role"] == "deployer"
+
+
+def test_duties_asked_without_a_role_name_the_two_roles_they_turn_on(client):
+    answer = ask(client, "What are our obligations for a high-risk AI system?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith("That depends on your role")
+    assert {"art-16", "art-26"} <= {a.split(".")[0] for a in _lead_cites(answer)}
+    assert not any(a.startswith("art-5.") for a in _lead_cites(answer))  # no ban found near it

@@ -30,6 +30,10 @@ from desk.types import Role
             "We manufacture machinery with an AI safety component. What are our obligations?",
             Role.PRODUCT_MANUFACTURER,
         ),
+        # The organisation named instead of "we"; a role asked in the third person.
+        ("Our bank deploys a credit scoring AI. What do we have to do before using it?", Role.DEPLOYER),
+        ("Our HR department uses a CV-screening tool. What must we do?", Role.DEPLOYER),
+        ("What documentation must a GPAI provider keep?", Role.GPAI_PROVIDER),
     ],
 )
 def test_the_role_is_read_from_the_question(question, role):
@@ -107,3 +111,8 @@ def test_the_duty_table_matches_the_law_in_force(corpus_settings):
     assert index.provision(ROLE_SWITCH_ANCHOR).text.startswith(
         "Any distributor, importer, deployer or other third-party shall be considered to be a provider"
     )
+
+
+def test_a_system_that_uses_something_is_not_a_deployer():
+    assert read_role("Our model uses lots of data. What must we do?").role is None
+    assert read_role("What documentation must a GPAI provider keep?").about_duties

@@ -12,8 +12,10 @@ from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
 from desk.roles import ROLE_DUTIES, ROLE_NAMES
-from desk.routing import transparency_duties
+from desk.routing import recognition_duty, transparency_duties
 from desk.statements import first_clause, item_body, lower_first, sentence_case, statements, title_of
+from desk.types import Role
+from desk.understanding import Kind, last_question
 
 _DUTY_ITEMS = 6  # the articles a duty provision's points refer to, named in the lead
 
@@ -25,13 +27,18 @@ def duties(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             return [first_statement(law, a, asked) for a in transparency_duties(reading.question.lower())][
                 :2
             ], None
-        return [], None  # the answer asks the role back (`clarify`) rather than list every role's duties
+        # The answer asks the role back (`clarify`); to "what are our obligations?" it also names
+        # the two roles the duties turn on, each by its main duty article.
+        return (_by_role(law, asked) if _asks_duties_in_general(asked) else []), None
     anchors = [a for a in ROLE_DUTIES[role.role] if law.provision(a) is not None]
     if not anchors:  # a corpus without the role's duty provisions (a fixture, a partial text)
         return [], None
     transparency = [a for a in anchors if a.startswith("art-50.")]
+    informing = [a for a in recognition_duty(reading.question.lower()) if a in transparency]
     if reading.transparency and transparency:
         anchors = transparency
+    elif informing:  # an emotion recognition system's deployer: Article 50(3) first, then Article 26
+        anchors = informing + [a for a in anchors if a not in transparency]
     elif len(anchors) > len(transparency):
         anchors = [a for a in anchors if a not in transparency]
     named = []
@@ -43,6 +50,54 @@ def duties(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
     marker = numbering.marker(*anchors[:3])
     written = [LeadSentence(f"{sentence_case(and_(named))} {verb} to you as {article(who)} {who}{marker}.")]
     return written + _duty_items(law, anchors[0], asked), None
+
+
+# Whose duties a question without a role turns on: a system's provider and deployer; a
+# general-purpose AI model's provider, with or without systemic risk.
+_ROLES_ASKED_BACK = (Role.PROVIDER, Role.DEPLOYER)
+_MODEL_ROLES_ASKED_BACK = (Role.GPAI_PROVIDER, Role.GPAI_SYSTEMIC_PROVIDER)
+
+
+_PLURAL = {
+    Role.PROVIDER: "providers",
+    Role.DEPLOYER: "deployers",
+    Role.GPAI_PROVIDER: "providers of general-purpose AI models",
+    Role.GPAI_SYSTEMIC_PROVIDER: "those of models with systemic risk",
+}
+# "What are our obligations?", "What do we have to do?": duties in general, nothing narrower.
+_DUTIES_IN_GENERAL = re.compile(
+    r"^\W*(what|which) (are|is) (our|my|the) (main |key )?(obligations?|duties|responsibilities|requirements)"
+    r"\b|^\W*what (must|should|do|shall) (we|i) (have to |need to )?do\b"
+)
+_SHORT = 16  # words: a longer question describes a situation, and its duty is narrower
+
+
+def _asks_duties_in_general(asked: Asked) -> bool:
+    reading = asked.reading
+    return (
+        len(reading.question.split()) <= _SHORT
+        and bool(_DUTIES_IN_GENERAL.search(last_question(reading.question).strip().lower()))
+        and set(reading.kinds) <= {Kind.DUTIES, Kind.WHAT_IS}  # "what are our obligations" reads as both
+        and not reading.named
+        and not asked.role.mentioned
+        and not reading.transparency
+    )
+
+
+def _by_role(law: Law, asked: Asked) -> list[LeadSentence]:
+    """'That depends on your role: the duties are set by Article 16 (…) for providers and
+    Article 26 (…) for deployers.'"""
+    roles = _MODEL_ROLES_ASKED_BACK if asked.reading.gpai else _ROLES_ASKED_BACK
+    named = []
+    for role in roles:
+        anchor = ROLE_DUTIES[role][0]
+        provision = law.provision(anchor)
+        if provision is None:
+            return []
+        title = title_of(provision.heading_path)
+        titled = label_for(anchor) + (f" ({title})" if title else "")
+        named.append(f"{titled} for {_PLURAL[role]}{asked.numbering.marker(anchor)}")
+    return [LeadSentence(f"That depends on your role: the duties are set by {and_(named)}.")]
 
 
 def first_statement(law: Law, anchor: str, asked: Asked) -> LeadSentence:
@@ -77,7 +132,7 @@ def _duty_items(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
         return [LeadSentence(f"They include {and_(items)}.")]
     items = [s for s in statements(provision.text) if s.lead_in]
     if items:
-        listed = "; ".join(first_clause(item_body(s), 8) for s in items[:5])
+        listed = "; ".join(first_clause(duty, 8) for duty in _own_points(items)[:5])
         # Cited to the paragraph whose points they are: the lead-in may name other articles
         # ("In addition to the obligations listed in Articles 53 and 54, …") that only that
         # paragraph's passage names. Its number ("1.") is not part of the sentence.
@@ -85,6 +140,23 @@ def _duty_items(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
         lead_in = re.sub(r"^\d+[a-z]?\.\s+", "", as_part(items[0].lead_in.rstrip(":")))
         return [LeadSentence(f"{lead_in}: {listed}{numbering.marker(holder)}.")]
     return [first_statement(law, _paragraph_asked(law, anchor, asked), asked)]
+
+
+def _own_points(items: list) -> list[str]:
+    """The duty list's own points, each once: a point with sub-points by its own words
+    (Article 53(1)(b) "draw up … and make available information and documentation …"), not
+    by its sub-points ("contain, at a minimum, the elements set out in Annex XII")."""
+    top = items[0].lead_in
+    points: list[str] = []
+    for statement in items:
+        if statement.lead_in == top:
+            points.append(item_body(statement))
+        elif statement.lead_in.startswith(top):
+            parent = statement.lead_in[len(top) :].strip()
+            point = item_body(type(statement)("", re.split(r"(?<=[.;])\s+(?=[A-Z])", parent)[0]))
+            if point not in points:
+                points.append(point)
+    return points
 
 
 def _holding_paragraph(law: Law, anchor: str, lead_in: str) -> str:

@@ -24,6 +24,7 @@ from desk.citations import label_for
 from desk.history import asks_about_earlier, is_earlier
 from desk.statements import Statement, item_body, statements, title_of
 from desk.types import Authority
+from desk.understanding import Kind
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
 _BEST = 2  # statements of the best-ranked provisions a lead may draw on
@@ -206,6 +207,8 @@ def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSente
         unit = passage.anchor.split(".")[0]
         if (binding and number not in binding) or unit in units or numbered[number - 1][0] in cited:
             continue
+        if unit == _PROHIBITIONS and not _asks_about_prohibitions(asked):
+            continue  # a ban said beside an answer it does not belong to reads as the verdict
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
         heading = label_for(passage.anchor) + (f" ({title})" if title else "")
@@ -230,6 +233,24 @@ _COMMON_OPENING = re.compile(
     r"|Each|All|No|It|They|Its|Their|Among|With|Within|Notwithstanding|Upon|Unless|To|Providers?"
     r"|Deployers?|Importers?|Distributors?|Operators?|Notified|Testing|Codes?|Participants?|Subjects?)\b"
 )
+
+
+_PROHIBITIONS = "art-5"
+
+
+# Kinds of question a prohibition does not answer: a ban found near a duty, a date or a
+# definition reads as the verdict ("our bank deploys credit scoring: what must we do?" is not
+# answered by the social-scoring ban it resembles).
+_NOT_ABOUT_BANS = {Kind.DUTIES, Kind.WHEN, Kind.HOW_MUCH, Kind.HIGH_RISK, Kind.WHAT_IS, Kind.CHANGED}
+
+
+def _asks_about_prohibitions(asked: Asked) -> bool:
+    """Whether a prohibition the passages hold may be quoted: the question asks whether
+    something is allowed, names Article 5, or asks nothing that a ban does not answer."""
+    reading = asked.reading
+    if Kind.ALLOWED in reading.kinds or any(a.split(".")[0] == _PROHIBITIONS for a in reading.named):
+        return True
+    return not (set(reading.kinds) & _NOT_ABOUT_BANS) and not asked.role.about_duties
 
 
 def _under(heading: str, said: str) -> str:
