@@ -41,6 +41,7 @@ from desk.understanding import (
     annex_iii_area,
     asks_about_eu_action,
     asks_about_the_plan,
+    asks_about_the_whole_act,
     asks_classification,
     asks_when,
 )
@@ -80,11 +81,20 @@ _NAMES_THE_ACT = re.compile(r"\bAI Act\b(?!\s+Service Desk)", re.I)
 # count as an importer?"), so "what are the obligations of deployers" asks no definition.
 _ASKS_MEANING = (
     r"\b(?:what (?:is|are)|who (?:is|are|counts as)|meaning of|definition of|define|defines|definitions?"
-    r"|counts? as|qualif(?:y|ies) as|classed as|regarded as|considered)\s+(?:an?\s+|the\s+)?"
+    r"|counts? as|qualif(?:y|ies) as|classed as|regarded as|considered"
+    # "Is a spam filter an AI system?": whether a thing is what a term defines (not "… a
+    # high-risk AI system", which asks for the class, not the definition).
+    r"|^\W*(?:is|are) (?:an?|the|our|this|that|these|those|such|my) [\w'’ -]{1,40}?(?<!high-risk)"
+    r"(?<!high risk) (?:an?|the))\s+(?:an?\s+|the\s+)?"
+)
+# A question that sets two terms side by side asks for both definitions.
+_COMPARES = re.compile(
+    r"\bdifferen\w* between\b|\bdistinguish\w*\b|\b(vs\.?|versus)\b|\bcompared? (to|with)\b"
 )
 # A term put in quotes ('deployer', "AI system") is the asker naming a term of art.
 _QUOTED = re.compile(r"(?<![\w])['‘\"“]([^'’\"”]{2,80})['’\"”](?![\w])")
 _APPLICATION_DATES = ("art-113",)
+_GENERAL_APPLICATION = "art-113.sub-2"  # "It shall apply from 2 August 2026"
 _GPAI_OBLIGATIONS = "art-53"  # Chapter V: its date is that of general-purpose AI models
 # Article 6(2): the rule that makes an Annex III use high-risk.
 _ANNEX_III_RULE = "art-6.par-2"
@@ -248,7 +258,9 @@ class HybridRetriever:
         when = asks_when(f" {query.lower()} ") and (
             not asks_about_the_plan(query) or _NAMES_THE_ACT.search(query)
         )
-        dated = self._dating(query, fused) if when else []
+        # The Act as a whole ("when will the AI Act be fully applicable?"): its general date.
+        dated = [_GENERAL_APPLICATION] if when and asks_about_the_whole_act(query) else []
+        dated = dated or (self._dating(query, fused) if when else [])
         intended = [p for a in dated if a in self._known for p in self.index.passages_under(a)[:1]]
         for passage in (
             self._best_parts(query, wanted, fused) + intended + self._intended(query, recognised, fused)
@@ -363,6 +375,10 @@ class HybridRetriever:
         if found:
             return list(dict.fromkeys(found))[:2]
         lowered = query.lower()  # the plain containment test first: most terms are in no question
+        if _COMPARES.search(lowered):  # "the difference between a provider and a deployer": both
+            named = [(m.start(), a) for term, a in self._term_patterns if (m := term.search(lowered))]
+            if len(named) >= 2:
+                return list(dict.fromkeys(a for _, a in sorted(named)))[:2]
         return [a for term, asked, a in self._asked_patterns if term in lowered and asked.search(query)][:1]
 
     def _law_explained(self, query: str, passage: Passage, fused: list[tuple[str, float]]) -> list[Passage]:

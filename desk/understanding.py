@@ -67,6 +67,10 @@ _COVERED_QUESTION = re.compile(
 )
 _FINE_QUESTION = re.compile(
     r"\b(fines?|fined|penalt(y|ies)|sanctions?)\b(?![- ]?tun)|\bhow much\b.{0,40}\b(pay|cost|fined?)\b"
+    # "What happens if we don't comply?": the penalties are what happens.
+    r"|\bwhat happens if (we|i|they|you|a company|companies|a provider|providers) (do not|don't|fail to"
+    r"|does not|doesn't|are not|aren't|is not|isn't) (comply|compliant)"
+    r"|\bconsequences? of (non-?compliance|not complying)"
 )
 _CHANGE_QUESTION = re.compile(
     r"\bomnibus\b|2026/1744|\bamend(ed|ment|ments|s)?\b|\bwhat (has|have|did) changed?\b|\bchanged?\b"
@@ -209,6 +213,24 @@ def annex_iii_area(lowered: str) -> str | None:
 
 def asks_when(lowered: str) -> bool:
     return bool(_DATE_QUESTION.search(lowered))
+
+
+# Words that ask when the Act as a whole applies and say nothing of a part of it.
+_THE_WHOLE_ACT = frozenset(
+    "act fully full applicable apply applies applied enter enters entered force enforce enforced enforceable "
+    "effect start starts begin begins live date dates entire whole regulation rules law take takes become "
+    "becomes come comes completely eu".split()
+)
+
+
+def asks_about_the_whole_act(question: str) -> bool:
+    """'When will the AI Act be fully applicable?': a question of when, about nothing narrower."""
+    own = _own_words(question)
+    return (
+        asks_when(f" {question.lower()} ")
+        and not find_citations(question)
+        and all(w in _THE_WHOLE_ACT for w in own)
+    )
 
 
 def asks_classification(lowered: str) -> bool:

@@ -425,3 +425,25 @@ def test_duties_asked_without_a_role_name_the_two_roles_they_turn_on(client):
     assert answer["lead"].startswith("That depends on your role")
     assert {"art-16", "art-26"} <= {a.split(".")[0] for a in _lead_cites(answer)}
     assert not any(a.startswith("art-5.") for a in _lead_cites(answer))  # no ban found near it
+
+
+def test_whether_a_thing_is_an_ai_system_is_answered_with_the_definition(client):
+    answer = ask(client, "Is a spam filter an AI system?")
+    assert _lead_cites(answer)[0] == "art-3.pt-1" and "machine-based system" in answer["lead"]
+
+
+def test_two_terms_set_side_by_side_get_both_definitions(client):
+    answer = ask(client, "What is the difference between a provider and a deployer?")
+    assert _lead_cites(answer)[:2] == ["art-3.pt-3", "art-3.pt-4"]
+
+
+def test_when_the_act_as_a_whole_applies_is_its_general_date(client):
+    answer = ask(client, "When will the AI Act be fully applicable?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith("The AI Act applies since 2 August 2026 (Article 113, second paragraph)")
+    assert "points (a) to (d)" in answer["lead"]
+
+
+def test_what_happens_if_we_do_not_comply_is_answered_with_the_fines(client):
+    answer = ask(client, "What happens if we don't comply with the AI Act?")
+    assert _lead_cites(answer)[0] == "art-99.par-3" and "EUR 35 000 000" in answer["lead"]

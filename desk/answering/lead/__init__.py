@@ -42,7 +42,14 @@ from desk.roles import RoleReading
 from desk.statements import sentence_case
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
-from desk.understanding import Kind, Reading, asks_about_eu_action, kinds_of, last_question
+from desk.understanding import (
+    Kind,
+    Reading,
+    asks_about_eu_action,
+    asks_about_the_whole_act,
+    kinds_of,
+    last_question,
+)
 
 MAX_SENTENCES = 4
 SUPPORTING = 3  # a lead shorter than this gains the most relevant statement it does not cite
@@ -153,6 +160,7 @@ class Composer:
         # A question that only names a provision or division (one that does not exist, a
         # chapter) is answered by what is said of it; the law's nearest statements would be noise.
         only_named = (corrections or held) and not _asks_more(reading)
+        only_named = only_named or (bool(sentences) and asks_about_the_whole_act(reading.question))
         if not only_named and (Kind.POLICY not in kinds or not sentences):
             # No kind the law's structure answers: its most relevant statements; else, while the
             # lead is short, the most relevant statement it does not cite yet.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import as_part, sentences_of
+from desk.answering.lead.text import as_part, listing, sentences_of
 from desk.answering.verify import DATE, LeadSentence
 from desk.citations import label_for
 from desk.index.lexical import tokens
@@ -15,7 +15,7 @@ from desk.routing import about_products
 from desk.statements import chapter_of, lower_first, statements, title_of
 from desk.timeline import TimelineEntry
 from desk.types import Authority, Passage
-from desk.understanding import Reading, last_question
+from desk.understanding import Reading, asks_about_the_whole_act, last_question
 
 _ALREADY = re.compile(r"\b(already|yet|now|currently|today|still|in effect|in force)\b", re.I)
 # "When do the GPAI duties apply?" is the timeline's; "by when must the Commission report?"
@@ -46,6 +46,10 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         entries = _by_systems(entries, asked.reading)
         if not entries:
             continue
+        whole = asks_about_the_whole_act(asked.question)
+        if set_by == _GENERAL and (subject is None or whole) and entries[0].kind == "application":
+            written += _the_whole_act(law, entries[0], asked)
+            continue
         if entries[0].kind != "application" or (
             subject is None and set_by not in {"art-113.pt-c", "art-113.pt-d"}
         ):  # entry into force, a transition, a date with no subject: in the law's own words
@@ -67,6 +71,26 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         ):
             written += in_its_words(law, transition, asked)
     return written, verdict
+
+
+_GENERAL = "art-113.sub-2"  # "It shall apply from 2 August 2026."
+_EXCEPTIONS = "art-113.sub-3"  # "However: (a) … (d) …"
+
+
+def _the_whole_act(law: Law, entry: TimelineEntry, asked: Asked) -> list[LeadSentence]:
+    """'The AI Act applies since 2 August 2026 (Article 113, second paragraph); Article 113,
+    third paragraph, sets earlier and later dates for parts of it.'"""
+    marker = asked.numbering.marker(_GENERAL)
+    said = f"The AI Act {entry.status(asked.today)} ({label_for(_GENERAL)}){marker}"
+    if law.provision(_EXCEPTIONS) is None:
+        return [LeadSentence(f"{said}.")]
+    parts = f"points {listing(law.parts_of(_EXCEPTIONS.split('.')[0], 'pt'), 'pt')}"
+    return [
+        LeadSentence(
+            f"{said}; {label_for(_EXCEPTIONS)}, {parts}, sets earlier and later dates for parts of it"
+            f"{asked.numbering.marker(_EXCEPTIONS)}."
+        )
+    ]
 
 
 def _own_deadline(asked: Asked) -> LeadSentence | None:

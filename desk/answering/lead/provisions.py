@@ -29,11 +29,14 @@ from desk.understanding import Kind
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
 _BEST = 2  # statements of the best-ranked provisions a lead may draw on
 _DIVISION_ARTICLES = 6  # the articles of a chapter or section a lead names
+_DEFINITIONS = 2  # definitions a lead gives: two, when the question compares two terms
 
 
 def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
+    """The Article 3 definition asked for; both, for two terms set side by side."""
     recognised = [a for a in asked.recognised if _DEFINITION.fullmatch(a)]
     candidates = [p for a in recognised for p in law.corpus.passages_under(a)[:1]]
+    written: list[LeadSentence] = []
     for passage in [*candidates, *asked.numbering.passages[:4]]:
         if not _DEFINITION.fullmatch(passage.anchor):
             continue
@@ -45,12 +48,14 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         if term and passage.anchor not in recognised and term.group(1).lower() not in asked_words:
             continue
         body = as_part(re.sub(r"^\(\d+\)\s*", "", meaning))
-        return [
-            LeadSentence(
-                f"Under {label_for(passage.anchor)}, {body}{asked.numbering.marker(passage.anchor)}."
-            )
-        ], None
-    return [], None
+        said = LeadSentence(
+            f"Under {label_for(passage.anchor)}, {body}{asked.numbering.marker(passage.anchor)}."
+        )
+        if said not in written:
+            written.append(said)
+        if len(written) == max(1, min(len(recognised), _DEFINITIONS)):
+            break
+    return written, None
 
 
 def _meaning(text: str) -> str | None:
