@@ -97,6 +97,25 @@ class StreamEvent:
     answer: Answer | None = None
 
 
+# What asks about a duty: with a term the Act defines, a question on the Act ("What must be in
+# the instructions for use?"), however far its similarity ("the instructions for use of
+# ibuprofen" asks nothing of the kind).
+_DUTY_WORDS = re.compile(
+    r"\b(must|shall|required|requires?|obliged|obligations?|need to|have to|mandatory)\b", re.I
+)
+
+
+_EVERYDAY_TERMS = frozenset(
+    {
+        "personal data", "non-personal data", "biometric data", "special categories of personal data",
+        "law enforcement", "law enforcement authority", "critical infrastructure", "informed consent",
+        "input data", "training data", "testing data", "validation data", "validation data set",
+        "publicly accessible space", "safety component", "intended purpose", "placing on the market",
+        "making available on the market", "putting into service",
+    }
+)  # fmt: skip
+
+
 class Answerer:
     def __init__(self, retriever: HybridRetriever, backend: Backend, settings: Settings, corpus_version: str):
         self.retriever = retriever
@@ -319,6 +338,8 @@ class Answerer:
             return True  # "write a poem for our AI launch": AI in passing, a task not a question
         if mentions_ai(asking.query) or names_the_acts_own(asking.query):
             return False
+        if _DUTY_WORDS.search(asking.query) and self._names_a_defined_term(asking.query):
+            return False  # "What must be in the instructions for use?": a term of the Act, and a duty
         if Kind.POLICY in reading.kinds:
             return False  # the AI Continent Action Plan and its initiatives are the desk's texts
         if reading.use and (asking.role.role or asking.role.mentioned or _A_SYSTEM.search(asking.query)):
@@ -327,6 +348,15 @@ class Answerer:
             return False  # "What must we do?", asked as a deployer
         floor = self.settings.answering.relevance_floor
         return not retrieval.passages or retrieval.best_similarity < floor
+
+    def _names_a_defined_term(self, question: str) -> bool:
+        """The question uses a term of two or more words that Article 3 defines, other than
+        those in everyday use outside the Act ("personal data", "law enforcement")."""
+        lowered = question.lower()
+        return any(
+            len(term.split()) >= 2 and term not in _EVERYDAY_TERMS and term in lowered
+            for term in self.retriever.definitions
+        )
 
     def _redirected(
         self, asking: Asking, retrieval: Retrieval, regime: OtherRegime, retrieval_ms: float

@@ -447,3 +447,9 @@ def test_when_the_act_as_a_whole_applies_is_its_general_date(client):
 def test_what_happens_if_we_do_not_comply_is_answered_with_the_fines(client):
     answer = ask(client, "What happens if we don't comply with the AI Act?")
     assert _lead_cites(answer)[0] == "art-99.par-3" and "EUR 35 000 000" in answer["lead"]
+
+
+def test_a_duty_asked_of_a_term_the_act_defines_is_not_declined(client):
+    answer = ask(client, "What must be in the instructions for use?")
+    assert not answer["declined"]
+    assert ask(client, "What is the best pizza in Rome?")["declined"]
