@@ -41,7 +41,7 @@ def statements(text: str) -> list[Statement]:
         if not line:
             continue
         is_item = bool(_ITEM.match(line))
-        depth = _depth(line, [(d, words) for d, words in lead_ins]) if is_item else 0
+        depth = _depth(line, lead_ins) if is_item else 0
         # A sentence ends every list; an item ends the lead-ins of its own depth and deeper.
         lead_ins = [(d, words) for d, words in lead_ins if d < depth] if is_item else []
         if line.endswith(":"):

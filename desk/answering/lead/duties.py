@@ -7,13 +7,21 @@ import re
 
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_statement
-from desk.answering.lead.text import and_, article, as_part
+from desk.answering.lead.text import and_, article, as_part, first_sentence
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
 from desk.citations import label_for
 from desk.roles import ROLE_DUTIES, ROLE_NAMES
 from desk.routing import recognition_duty, transparency_duties
-from desk.statements import first_clause, item_body, lower_first, sentence_case, statements, title_of
+from desk.statements import (
+    Statement,
+    first_clause,
+    item_body,
+    lower_first,
+    sentence_case,
+    statements,
+    title_of,
+)
 from desk.types import Role
 from desk.understanding import Kind, last_question
 
@@ -41,10 +49,7 @@ def duties(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         anchors = informing + [a for a in anchors if a not in transparency]
     elif len(anchors) > len(transparency):
         anchors = [a for a in anchors if a not in transparency]
-    named = []
-    for anchor in anchors[:3]:
-        title = title_of(law.provision(anchor).heading_path)
-        named.append(f"{label_for(anchor)}" + (f" ({title})" if title else ""))
+    named = [law.titled(anchor) for anchor in anchors[:3]]
     who = ROLE_NAMES[role.role]
     verb = "applies" if len(named) == 1 else "apply"
     marker = numbering.marker(*anchors[:3])
@@ -91,12 +96,9 @@ def _by_role(law: Law, asked: Asked) -> list[LeadSentence]:
     named = []
     for role in roles:
         anchor = ROLE_DUTIES[role][0]
-        provision = law.provision(anchor)
-        if provision is None:
+        if law.provision(anchor) is None:
             return []
-        title = title_of(provision.heading_path)
-        titled = label_for(anchor) + (f" ({title})" if title else "")
-        named.append(f"{titled} for {_PLURAL[role]}{asked.numbering.marker(anchor)}")
+        named.append(f"{law.titled(anchor)} for {_PLURAL[role]}{asked.numbering.marker(anchor)}")
     return [LeadSentence(f"That depends on your role: the duties are set by {and_(named)}.")]
 
 
@@ -142,7 +144,7 @@ def _duty_items(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
     return [first_statement(law, _paragraph_asked(law, anchor, asked), asked)]
 
 
-def _own_points(items: list) -> list[str]:
+def _own_points(items: list[Statement]) -> list[str]:
     """The duty list's own points, each once: a point with sub-points by its own words
     (Article 53(1)(b) "draw up … and make available information and documentation …"), not
     by its sub-points ("contain, at a minimum, the elements set out in Annex XII")."""
@@ -153,7 +155,7 @@ def _own_points(items: list) -> list[str]:
             points.append(item_body(statement))
         elif statement.lead_in.startswith(top):
             parent = statement.lead_in[len(top) :].strip()
-            point = item_body(type(statement)("", re.split(r"(?<=[.;])\s+(?=[A-Z])", parent)[0]))
+            point = item_body(Statement("", first_sentence(parent)))
             if point not in points:
                 points.append(point)
     return points

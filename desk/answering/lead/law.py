@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from desk.citations import ancestors, roman_to_int, split_anchor
+from desk.citations import ancestors, label_for, roman_to_int, split_anchor
 from desk.divisions import divisions
 from desk.index.loaded import Corpus
 from desk.roles import RoleReading
+from desk.statements import title_of
 from desk.timeline import Timeline
 from desk.types import Passage, Provision
 from desk.understanding import Reading
@@ -40,6 +41,12 @@ class Law:
     def under(self, anchor: str) -> list[Provision]:
         """The provisions in force inside `anchor`, in the order of the text."""
         return list(dict.fromkeys(self._under.get(anchor, [])))
+
+    def titled(self, anchor: str) -> str:
+        """A provision's label with its article's title: 'Article 9 (Risk management system)'."""
+        provision = self.provision(anchor)
+        title = title_of(provision.heading_path) if provision else None
+        return label_for(anchor) + (f" ({title})" if title else "")
 
     def children(self, anchor: str) -> list[Provision]:
         return [p for p in self.under(anchor) if p.parent == anchor]

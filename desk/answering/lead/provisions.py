@@ -147,11 +147,7 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             continue
         title = title_of(found.heading_path) if "." not in anchor else None
         heading = f"{label_for(anchor)}" + (f" ({title})" if title else "")
-        first = (
-            plain_statement(said[0])
-            if said[0].lead_in
-            else plain_statement(Statement("", first_sentence(said[0].text)))
-        )
+        first = plain_statement(said[0] if said[0].lead_in else Statement("", first_sentence(said[0].text)))
         return [LeadSentence(f"{heading}: {first}{asked.numbering.marker(anchor)}.")], None
     return [], None
 
@@ -165,7 +161,7 @@ def division(law: Law, asked: Asked) -> list[LeadSentence]:
         if found is None or not found.articles:
             continue
         shown = found.articles[:_DIVISION_ARTICLES]
-        items = [f"{_titled(law, anchor)}{asked.numbering.marker(anchor)}" for anchor in shown]
+        items = [f"{law.titled(anchor)}{asked.numbering.marker(anchor)}" for anchor in shown]
         heading = f"{found.label} ({found.title})"
         if len(shown) == 1:
             said = [LeadSentence(f"{heading} is {items[0]}.")]
@@ -179,13 +175,6 @@ def division(law: Law, asked: Asked) -> list[LeadSentence]:
         )
         return [LeadSentence(f"{heading} holds {holds}: {and_(items)}.")]
     return []
-
-
-def _titled(law: Law, anchor: str) -> str:
-    """'Article 9 (Risk management system)'."""
-    provision = law.provision(anchor)
-    title = title_of(provision.heading_path) if provision else None
-    return label_for(anchor) + (f" ({title})" if title else "")
 
 
 def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSentence]:
