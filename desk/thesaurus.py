@@ -57,6 +57,12 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bflops?\b|floating[- ]point|\bcompute\b|\bfrontier\b", "cumulative amount of computation used for training floating point operations high-impact capabilities"),
     (r"\bcopyright\w*", "policy to comply with Union law on copyright and related rights"),
     (r"\b(impact assessment|fria)\b", "fundamental rights impact assessment"),
+    (r"\bwho (enforces|supervises|polices|oversees|regulates)\b|\bwhich (regulator|watchdog)\b",
+     "national competent authorities market surveillance authority single point of contact"),
+    (r"\b(uk|british|united kingdom|us|american|swiss|chinese|indian|japanese|canadian|foreign|non-eu)"
+     r" (companies|company|firms?|providers?|businesses|developers?)\b|\boutside the (eu|union)\b",
+     "providers placing on the market in the Union irrespective of whether established in a third country "
+     "output produced by the AI system is used in the Union"),
 )  # fmt: skip
 
 _PATTERNS = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _ENTRIES)

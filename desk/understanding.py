@@ -42,8 +42,9 @@ class Kind(StrEnum):
 _DATE_QUESTION = re.compile(
     r"\b(from|since|by|until|as of) (what|which) date\b|\b(from|since|by|until) when\b|\bwhat date\b"
     r"|\bapplication date|\bappl(y|ies|icable) from\b|\bstarts? to apply\b|\bapply when\b"
-    r"|\bwhen\b.{0,80}\b(appl(y|ies|icable)|bind|binds|take effect|in effect|in force|kicks? in|start|begin"
-    r"|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
+    r"|\bwhen\b.{0,80}\b(appl(y|ies|icable)|bind|binds|take effect|in effect|in force|into force|kicks? in"
+    r"|start|begin|enforce\w*|fine)\b|\balready (in effect|in force|appl\w+|live|binding)\b|\btakes? effect\b"
+    r"|\b(is|are|has|have)\b[^?.]{0,60}\b(in force|entered into force)\b"
     # A reporting deadline is a time limit the duty sets (Article 73), not a date of application.
     r"|(?<!reporting )\bdeadlines?\b(?! (to|for) (report|notif))|\btimeline\b"
 )

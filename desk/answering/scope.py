@@ -175,13 +175,16 @@ _ACTS_OWN = re.compile(
     r"\bthe (?:European )?(?:Artificial Intelligence |AI )?Board\b(?! of)"
     r"|\b(?i:AI Office|scientific panel|advisory forum|regulatory sandbox(?:es)?|EU database"
     r"|notifying authorit(?:y|ies)|market surveillance authorit(?:y|ies)|national competent authorit(?:y|ies)"
-    r"|fundamental rights impact assessment|post-market monitoring)\b"
+    r"|fundamental rights impact assessment|post-market monitoring"
+    # The act that amended it is one of the desk's texts too.
+    r"|digital omnibus(?: on AI)?|omnibus on AI|Regulation \(EU\) 2026/1744)\b"
 )
 
 
 def names_the_acts_own(question: str) -> bool:
     """The question names a body or instrument the Act sets up (the Board, the AI Office, the
-    scientific panel, a regulatory sandbox, the EU database): never declined as unrelated."""
+    scientific panel, a regulatory sandbox, the EU database), or the act that amended it: never
+    declined as unrelated."""
     return bool(_ACTS_OWN.search(question))
 
 

@@ -453,3 +453,117 @@ def test_a_duty_asked_of_a_term_the_act_defines_is_not_declined(client):
     answer = ask(client, "What must be in the instructions for use?")
     assert not answer["declined"]
     assert ask(client, "What is the best pizza in Rome?")["declined"]
+
+
+def _sentences(lead: str) -> list[str]:
+    return [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", lead) if s]
+
+
+def _without_markers(text: str) -> str:
+    return " ".join(re.sub(r"\[\d+\]", "", text).split()).rstrip(" .")
+
+
+def test_a_lead_never_says_the_same_thing_twice(client):
+    # A deleted paragraph was corrected, then reported as deleted; a paragraph was quoted, then
+    # the amending act's words for it.
+    for question in (
+        "Our HR-tech team relies on Article 10(5) to process candidates' ethnic-origin data to test our "
+        "high-risk hiring model for bias. Is that still the right legal basis after the Omnibus?",
+        "We were holding off on our post-market monitoring plan until the Commission adopted the "
+        "implementing act with the mandatory template. Is that still coming?",
+    ):
+        answer = ask(client, question)
+        _shape_holds(answer)
+        said = [_without_markers(s) for s in _sentences(answer["lead"])]
+        assert len(said) == len(set(said)), said
+        assert sum("deleted" in s for s in said) <= 1, said
+        assert sum("post-market monitoring plan by 2 September 2027" in s for s in said) <= 1, said
+
+
+def test_the_law_in_force_is_cited_rather_than_the_amending_acts_words_for_it(client):
+    answer = ask(
+        client,
+        "Since Article 4 requires us to make sure every employee reaches a sufficient, certified level of "
+        "AI literacy, which certification scheme does the AI Act recognise?",
+    )
+    _shape_holds(answer)
+    assert _lead_cites(answer)[0].startswith("art-4.")
+    # The sentence that leans on the duty ("This obligation does not require …") comes with it.
+    assert "does not require providers or deployers to guarantee any specific level" in answer["lead"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["On what date did the Digital Omnibus on AI enter into force?", "Is the Digital Omnibus in force?"],
+)
+def test_the_amending_acts_entry_into_force_is_its_own_article(client, question):
+    answer = ask(client, question)
+    _shape_holds(answer)
+    assert not answer["declined"]
+    assert answer["lead"].startswith("Regulation (EU) 2026/1744 entered into force on the third day")
+    assert _lead_cites(answer)[0] == "omnibus.art-4"
+    assert not any(a.startswith(("art-113", "anx-")) for a in _lead_cites(answer))  # not the AI Act's own
+
+
+def test_why_the_amending_act_entered_into_force_at_once_is_its_recital(client):
+    answer = ask(client, "When did the Digital Omnibus enter into force, and why so quickly?")
+    assert _lead_cites(answer)[:2] == ["omnibus.art-4", "omnibus.rct-46"]
+    assert "as a matter of urgency" in answer["lead"]
+
+
+def test_when_the_ai_act_entered_into_force_is_article_113_and_the_day(client):
+    answer = ask(client, "When did the AI Act enter into force?")
+    _shape_holds(answer)
+    assert answer["lead"].startswith("Under Article 113, first paragraph, the AI Act entered into force")
+    assert "1 August 2024" in answer["lead"]  # the day, from a cited guidelines paragraph
+    assert _lead_cites(answer)[0] == "art-113.sub-1"
+
+
+def test_a_deep_fakes_deployer_is_told_to_disclose_it_not_the_emotion_recognition_duty(client):
+    answer = ask(
+        client, "We deploy a chatbot that generates deep fake videos for marketing. What must we disclose?"
+    )
+    _shape_holds(answer)
+    assert _lead_cites(answer)[0] == "art-50.par-4"
+    assert "art-50.par-3" not in _lead_cites(answer)
+
+
+def test_two_roles_compared_get_each_ones_duty_article(client):
+    answer = ask(
+        client, "How do the obligations of deployers of high-risk AI systems differ from those of providers?"
+    )
+    _shape_holds(answer)
+    assert answer["lead"].startswith("Each role has its own duties: Article 26")
+    assert _lead_cites(answer)[:2] == ["art-26", "art-16"] or {"art-26", "art-16"} <= {
+        a.split(".")[0] for a in _lead_cites(answer)[:2]
+    }
+
+
+def test_an_annex_iii_system_named_as_the_setting_brings_no_annex_iii_use_into_the_lead(client):
+    answer = ask(
+        client,
+        "We are running a real-world test of our Annex III system outside a sandbox. What must we register?",
+    )
+    assert not any(a.startswith("anx-III") for a in _lead_cites(answer))
+
+
+def test_what_annex_iii_covers_is_answered_with_its_areas(client):
+    answer = ask(client, "What does Annex III cover?")
+    lead = answer["lead"]
+    assert lead.startswith(
+        "Annex III: High-risk AI systems pursuant to Article 6(2) are the AI systems listed"
+    )
+    for area in ("1. Biometrics", "3. Education and vocational training", "8. Administration of justice"):
+        assert area in lead
+    cited = _lead_cites(answer)
+    for n in range(1, 9):  # each area cited, by itself or by the first of its points
+        assert any(a == f"anx-III.pt-{n}" or a.startswith(f"anx-III.pt-{n}.") for a in cited), n
+
+
+def test_an_area_of_annex_iii_without_a_use_of_it_named_lists_the_areas_uses(client):
+    answer = ask(client, "Is our exam-scoring tool high-risk?")
+    _shape_holds(answer)
+    lead = answer["lead"]
+    assert lead.startswith("That depends on the use:")
+    assert "Annex III, point 3 (education and vocational training) lists these uses: (a) AI systems" in lead
+    assert "(b) AI systems intended to be used to evaluate learning outcomes" in lead

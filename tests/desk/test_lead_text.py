@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk.answering.lead.plain import plain_for, plain_statement
-from desk.answering.lead.text import listing, sentence_for
+from desk.answering.lead.text import as_part, listing, repeats, sentence_for
 from desk.statements import Statement
 
 LOGS = (
@@ -126,3 +126,27 @@ def test_two_parts_in_a_row_are_named_both():
     assert listing(["a", "b"], "pt") == "(a) and (b)"
     assert listing(["a", "b", "c", "ba"], "pt") == "(a) to (c) and (ba)"
     assert listing(["1", "2", "3", "4", "5"], "sec") == "1 to 5"
+
+
+def test_a_short_sentence_whose_words_one_before_holds_repeats_it():
+    earlier = ["Article 10(5) no longer applies: Regulation (EU) 2026/1744 deleted it [1]."]
+    assert repeats("Regulation (EU) 2026/1744 deleted Article 10(5) [1].", earlier)
+    assert not repeats("Regulation (EU) 2026/1744 inserted Article 4a [2].", earlier)
+
+
+def test_a_long_sentence_repeats_only_word_for_word():
+    before = (
+        "Providers and deployers of AI systems shall take measures to ensure, to their best extent, a "
+        "sufficient level of AI literacy of their staff"
+    )
+    now = (
+        "Providers and deployers of AI systems shall take measures to support the development of AI "
+        "literacy of their staff"
+    )
+    assert not repeats(now, [f"Before it was amended, Article 4 read: {before} [1]."])  # a few words differ
+    assert repeats(now, [f"Under Article 4(1), {now.lower()} [1]."])
+
+
+def test_the_amending_acts_closing_quote_is_not_part_of_a_statement():
+    assert as_part("… setting out common objectives.’") == "… setting out common objectives"
+    assert as_part("‘Article 4’ applies.") == "‘Article 4’ applies"

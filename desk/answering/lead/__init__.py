@@ -35,7 +35,7 @@ from desk.answering.lead import (
     provisions,
 )
 from desk.answering.lead.law import Asked, Law, Numbering
-from desk.answering.lead.text import asks_how_long, states_a_duration
+from desk.answering.lead.text import asks_how_long, repeats, states_a_duration
 from desk.answering.verify import LeadSentence
 from desk.index.loaded import Corpus
 from desk.roles import RoleReading
@@ -160,12 +160,14 @@ class Composer:
         # A question that only names a provision or division (one that does not exist, a
         # chapter) is answered by what is said of it; the law's nearest statements would be noise.
         only_named = (corrections or held) and not _asks_more(reading)
-        only_named = only_named or (bool(sentences) and asks_about_the_whole_act(reading.question))
+        whole_act = asks_about_the_whole_act(reading.question) or dates.asks_entry_into_force(reading)
+        only_named = only_named or (bool(sentences) and whole_act)
         if not only_named and (Kind.POLICY not in kinds or not sentences):
             # No kind the law's structure answers: its most relevant statements; else, while the
             # lead is short, the most relevant statement it does not cite yet.
             room = (SUPPORTING if substantive else MAX_SENTENCES) - len(sentences)
-            sentences += provisions.most_relevant(asked, _cited(sentences))[: max(room, 0)]
+            found = provisions.most_relevant(asked, _cited(sentences), [s.text for s in sentences])
+            sentences += found[: max(room, 0)]
             if sentences and len(sentences) < MAX_SENTENCES and _plan_speaks(asked):
                 sentences += plan.said_by_plan(asked)  # the plan after the law, labelled as policy
         if verdict is None and asks_how_long(reading.question):
@@ -173,7 +175,7 @@ class Composer:
             # after any correction of the question's premise, which is always said first.
             answer = sorted(sentences[len(corrections) :], key=lambda s: not states_a_duration(s.text))
             sentences = sentences[: len(corrections)] + answer
-        return Lead(sentences[:MAX_SENTENCES], asked.numbering.passages, verdict)
+        return Lead(_without_repeats(sentences)[:MAX_SENTENCES], asked.numbering.passages, verdict)
 
 
 # The kinds a question on the plan asks of the plan itself: when, what is, what does it say,
@@ -231,6 +233,19 @@ def _opened(sentence: LeadSentence, verdict: str | None) -> LeadSentence:
     if verdict is None or text.startswith("That depends"):
         return sentence
     return LeadSentence(f"{_VERDICT_WORDS[verdict]}: {text}", sentence.denies)
+
+
+def _without_repeats(sentences: Sequence[LeadSentence]) -> list[LeadSentence]:
+    """The lead without a sentence that says again what one before it said (a deleted
+    paragraph corrected, then reported as deleted); a sentence with the verdict stays."""
+    kept: list[LeadSentence] = []
+    for sentence in sentences:
+        if _VERDICT.match(sentence.text) or not repeats(sentence.text, [k.text for k in kept]):
+            kept.append(sentence)
+    return kept
+
+
+_VERDICT = re.compile(r"^(Yes|No|It depends)\b")
 
 
 def _cited(sentences: Sequence[LeadSentence]) -> set[int]:

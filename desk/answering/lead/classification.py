@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.text import after_comma, and_, as_part, own_item
 from desk.answering.verify import LeadSentence
-from desk.citations import label_for
+from desk.citations import label_for, split_anchor
 from desk.index.lexical import tokens
 from desk.routing import (
     HIGH_RISK_BY_PRODUCT,
@@ -79,14 +79,20 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     if point is None:
         return [], None
     if anchor is None:  # an area named, none of its uses: the area's uses, no verdict
-        area = next((s.body for s in statements(point.text) if re.match(r"^\d+\.", s.body)), "")
-        area_name = lower_first(as_part(re.sub(r"^\d+\.\s*", "", area)))
-        listed = f"{label_for(reading.use)} ({area_name})"
+        listed = f"{label_for(reading.use)} ({lower_first(area_name(point) or '')})".replace(" ()", "")
+        uses = [
+            f"({split_anchor(p.anchor)[1][-1][1]}) {_first_words(own_item(p))}"
+            for p in law.children(reading.use)
+            if p.kind.value == "point"
+        ]
         marker = numbering.marker(reading.use, HIGH_RISK_BY_USE)
         return [
             LeadSentence(
                 f"That depends on the use: {label_for(HIGH_RISK_BY_USE)} makes high-risk the AI systems "
-                f"listed in Annex III, and {listed} lists these uses{marker}."
+                f"listed in Annex III, and {listed} lists these uses: {'; '.join(uses)}{marker}."
+                if uses
+                else f"That depends on the use: {label_for(HIGH_RISK_BY_USE)} makes high-risk the AI systems "
+                f"listed in Annex III, and {listed} lists the uses{marker}."
             )
         ], None
     use = own_item(point)
@@ -125,6 +131,21 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     elif derogation:
         written.append(LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}."))
     return written, verdict
+
+
+_AREA = re.compile(r"^(?:\d+\.\s*)?([^:\n]{3,160}):")
+
+
+def area_name(point) -> str | None:
+    """An Annex III point's area, the words before its colon: 'Education and vocational training'."""
+    found = _AREA.match(point.text.strip())
+    return found.group(1).strip() if found else None
+
+
+def _first_words(use: str) -> str:
+    """A use up to its first comma or semicolon, marked as cut where it was."""
+    cut = re.split(r"[,;]\s", use, maxsplit=1)[0].rstrip(" ,;.")
+    return cut if cut == use.rstrip(" ,;.") else f"{cut} …"
 
 
 def performs_profiling(question: str) -> bool:

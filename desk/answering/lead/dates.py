@@ -31,6 +31,8 @@ _LATER_PROHIBITIONS = ("art-5.par-1.pt-ba", "art-5.par-1.pt-bb", "art-5.par-1a",
 
 
 def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
+    if its_own := _entry_into_force(law, asked):
+        return its_own, None
     if not _ASKS_APPLICATION.search(last_question(asked.question)) and (own := _own_deadline(asked)):
         return [own], None
     written: list[LeadSentence] = []
@@ -71,6 +73,71 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         ):
             written += in_its_words(law, transition, asked)
     return written, verdict
+
+
+# "When did the AI Act enter into force?", "… the Digital Omnibus?": each act's own article on
+# it (Article 113, first paragraph; the amending act's last article), and, asked why, the
+# recital that gives the amending act's reason. Not "when does it apply": the timeline's.
+_AMENDING_ACT = re.compile(r"\bomnibus\b|2026/1744|\bamending (act|regulation)\b", re.I)
+_ENTERS_INTO_FORCE = re.compile(
+    r"\b(enter\w*|came|come|comes|coming) into force\b|\b(take|took|taken) effect\b", re.I
+)
+_IN_FORCE = re.compile(r"\bin force\b|\beffective\b", re.I)
+_ENTRY_INTO_FORCE = {"omnibus": "omnibus.art-4", "ai-act": "art-113.sub-1"}
+_ITS_REASON = "omnibus.rct-46"
+_WHY = re.compile(r"\bwhy\b|\breason\b|\burgen\w+", re.I)
+_THIS_REGULATION = re.compile(r"^This Regulation shall enter into force")
+_DATED_ELSEWHERE = re.compile(r"\bentered into force on (\d{1,2} \w+ \d{4})")
+
+
+def asks_entry_into_force(reading: Reading) -> str | None:
+    """Which act's entry into force the question asks about: "omnibus", "ai-act" or None."""
+    question = reading.question
+    if reading.named:
+        return None
+    if _AMENDING_ACT.search(question) and (_ENTERS_INTO_FORCE.search(question) or _IN_FORCE.search(question)):
+        return "omnibus"
+    if _ENTERS_INTO_FORCE.search(question) and asks_about_the_whole_act(question):
+        return "ai-act"
+    return None
+
+
+def _entry_into_force(law: Law, asked: Asked) -> list[LeadSentence]:
+    act = asks_entry_into_force(asked.reading)
+    provision = law.provision(_ENTRY_INTO_FORCE[act]) if act else None
+    if provision is None:
+        return []
+    anchor = provision.anchor
+    name = "Regulation (EU) 2026/1744" if act == "omnibus" else "the AI Act"
+    rule = as_part(provision.text)
+    plain = _THIS_REGULATION.sub(f"{name} entered into force", rule)
+    mark = asked.numbering.marker(anchor)
+    if plain == rule:
+        said = [LeadSentence(f"{label_for(anchor)}: {rule}{mark}.")]
+    elif act == "omnibus":
+        said = [LeadSentence(f"{plain} ({label_for(anchor)}){mark}.")]
+    else:
+        said = [LeadSentence(f"Under {label_for(anchor)}, {plain}{mark}.")]
+    if act == "ai-act" and (dated := _dated_by_guidance(law)) is not None:
+        # The Act gives a rule, not a day; the Commission's guidelines give the day.
+        day, passage = dated
+        mark = asked.numbering.marker(passage.anchor)
+        said.append(LeadSentence(f"{label_for(passage.anchor)}, gives the day: {day}{mark}."))
+    reason = law.provision(_ITS_REASON)
+    if act == "omnibus" and _WHY.search(asked.question) and reason is not None:
+        mark = asked.numbering.marker(_ITS_REASON)
+        said.append(
+            LeadSentence(f"{label_for(_ITS_REASON)}, gives the reason: {as_part(reason.text)}{mark}.")
+        )
+    return said
+
+
+def _dated_by_guidance(law: Law) -> tuple[str, Passage] | None:
+    """The first guidelines paragraph that says on which day the AI Act entered into force."""
+    for passage in law.corpus.passages:
+        if passage.authority is Authority.GUIDANCE and (found := _DATED_ELSEWHERE.search(passage.text)):
+            return found.group(1), passage
+    return None
 
 
 _GENERAL = "art-113.sub-2"  # "It shall apply from 2 August 2026."

@@ -4,6 +4,7 @@ one lists (the titles of the articles its points refer to, else its points' own 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_statement
@@ -35,6 +36,8 @@ def duties(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
             return [first_statement(law, a, asked) for a in transparency_duties(reading.question.lower())][
                 :2
             ], None
+        if _compares_roles(asked):  # "how do deployers' duties differ from providers'?": each one's
+            return _by_role(law, asked, asked.role.mentioned[:2], "Each role has its own duties: "), None
         # The answer asks the role back (`clarify`); to "what are our obligations?" it also names
         # the two roles the duties turn on, each by its main duty article.
         return (_by_role(law, asked) if _asks_duties_in_general(asked) else []), None
@@ -44,7 +47,12 @@ def duties(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
     transparency = [a for a in anchors if a.startswith("art-50.")]
     informing = [a for a in recognition_duty(reading.question.lower()) if a in transparency]
     if reading.transparency and transparency:
-        anchors = transparency
+        # Of the role's Article 50 duties, those for the system the question names (a deep
+        # fake's deployer discloses it, Article 50(4); an emotion recognition system's, 50(3)).
+        named = set(
+            transparency_duties(reading.question.lower()) + recognition_duty(reading.question.lower())
+        )
+        anchors = [a for a in transparency if a in named] or transparency
     elif informing:  # an emotion recognition system's deployer: Article 50(3) first, then Article 26
         anchors = informing + [a for a in anchors if a not in transparency]
     elif len(anchors) > len(transparency):
@@ -89,17 +97,34 @@ def _asks_duties_in_general(asked: Asked) -> bool:
     )
 
 
-def _by_role(law: Law, asked: Asked) -> list[LeadSentence]:
+def _by_role(
+    law: Law,
+    asked: Asked,
+    roles: Sequence[Role] = (),
+    opening: str = "That depends on your role: the duties are set by ",
+) -> list[LeadSentence]:
     """'That depends on your role: the duties are set by Article 16 (…) for providers and
     Article 26 (…) for deployers.'"""
-    roles = _MODEL_ROLES_ASKED_BACK if asked.reading.gpai else _ROLES_ASKED_BACK
+    roles = roles or (_MODEL_ROLES_ASKED_BACK if asked.reading.gpai else _ROLES_ASKED_BACK)
     named = []
     for role in roles:
         anchor = ROLE_DUTIES[role][0]
         if law.provision(anchor) is None:
             return []
-        named.append(f"{law.titled(anchor)} for {_PLURAL[role]}{asked.numbering.marker(anchor)}")
-    return [LeadSentence(f"That depends on your role: the duties are set by {and_(named)}.")]
+        plural = _PLURAL.get(role, f"{ROLE_NAMES[role]}s")
+        named.append(f"{law.titled(anchor)} for {plural}{asked.numbering.marker(anchor)}")
+    return [LeadSentence(f"{opening}{and_(named)}.")]
+
+
+# "How do the obligations of deployers differ from those of providers?", "provider vs deployer duties"
+_COMPARES = re.compile(
+    r"\bdiffer\w*\b|\bdistinguish\w*\b|\b(vs\.?|versus)\b|\bcompared? (to|with)\b|\bcompare\b", re.I
+)
+
+
+def _compares_roles(asked: Asked) -> bool:
+    roles = asked.role.mentioned
+    return len(roles) >= 2 and bool(_COMPARES.search(last_question(asked.question)))
 
 
 def first_statement(law: Law, anchor: str, asked: Asked) -> LeadSentence:

@@ -5,9 +5,10 @@ statement, the most relevant statements of the law found."""
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
 from desk import divisions
+from desk.answering.lead.classification import area_name
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for, plain_statement
 from desk.answering.lead.text import (
@@ -15,14 +16,15 @@ from desk.answering.lead.text import (
     as_part,
     asks_how_long,
     first_sentence,
+    repeats,
     stands_alone,
     states_a_duration,
 )
 from desk.answering.verify import LeadSentence
 from desk.backends.extractive import best_statements
-from desk.citations import label_for
-from desk.history import asks_about_earlier, is_earlier
-from desk.statements import Statement, item_body, statements, title_of
+from desk.citations import label_for, split_anchor
+from desk.history import IN_FORCE_SOURCE, asks_about_earlier, is_earlier
+from desk.statements import Statement, item_body, lower_first, statements, title_of
 from desk.types import Authority
 from desk.understanding import Kind
 
@@ -141,6 +143,8 @@ def _plain(text: str) -> str:
 
 def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
     for anchor in asked.reading.named[:1]:
+        if areas := _areas(law, anchor, asked):
+            return areas, None
         found = law.provision(anchor)
         said = statements(found.text) if found else []
         if not said:
@@ -150,6 +154,30 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         first = plain_statement(said[0] if said[0].lead_in else Statement("", first_sentence(said[0].text)))
         return [LeadSentence(f"{heading}: {first}{asked.numbering.marker(anchor)}.")], None
     return [], None
+
+
+def _areas(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
+    """An annex whose points are areas ("1. Biometrics …:", "2. Critical infrastructure:"), by
+    its areas: "What does Annex III cover?" is answered by the eight, not by point 1(a)."""
+    if not re.fullmatch(r"anx-[IVXL]+", anchor):
+        return []
+    points = [p for p in law.children(anchor) if p.kind.value == "point"]
+    named = [(p.anchor, name) for p in points if (name := area_name(p))]
+    if len(named) < 2 or len(named) != len(points):
+        return []
+    found = law.provision(anchor)
+    title = title_of(found.heading_path) if found else None
+    heading = label_for(anchor) + (f" ({title})" if title else "")
+    listed = "; ".join(f"{split_anchor(a)[1][-1][1]}. {name}{asked.numbering.marker(a)}" for a, name in named)
+    # Its own opening words where it has them ("High-risk AI systems pursuant to Article 6(2)
+    # are the AI systems listed in any of the following areas:").
+    opening = found.text.strip().splitlines()[0] if found and found.text.strip() else ""
+    if opening.endswith(":") and not _AREA_OPENS.match(opening):
+        return [LeadSentence(f"{heading}: {opening} {listed}.")]
+    return [LeadSentence(f"{heading} lists {len(named)} areas: {listed}.")]
+
+
+_AREA_OPENS = re.compile(r"^\d+\.")
 
 
 def division(law: Law, asked: Asked) -> list[LeadSentence]:
@@ -177,10 +205,13 @@ def division(law: Law, asked: Asked) -> list[LeadSentence]:
     return []
 
 
-def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSentence]:
+def most_relevant(
+    asked: Asked, cited: Set[int] = frozenset(), said_before: Sequence[str] = ()
+) -> list[LeadSentence]:
     """The most relevant statement of the best-ranked binding passage, and of the next
     provision if it is another one: whole statements, a point with its lead-in. Passages the
-    lead cites already are not drawn on again; the AI Continent Action Plan's are not."""
+    lead cites already are not drawn on again, nor words it has said (the amending act's text
+    for a paragraph after the paragraph); the AI Continent Action Plan's are not."""
     numbering = asked.numbering
     # The plan is never quoted as the law is: `plan.said_by_plan` quotes it, labelled.
     numbered = [
@@ -193,25 +224,63 @@ def most_relevant(asked: Asked, cited: Set[int] = frozenset()) -> list[LeadSente
     ranked = best_statements(asked.question, top)
     if asks_how_long(asked.question):  # "how long must we keep the logs?": the time limit first
         ranked.sort(key=lambda found: not states_a_duration(found[1].text))
+    ranked = _in_force_first(ranked, top)
     openings = {n: statements(p.text)[:1] for n, p in enumerate(top, start=1)}
     for number, statement in ranked:
         passage = top[number - 1]
+        leans_on = None
         if not stands_alone(statement.text) and statement not in openings[number]:
-            continue  # "This paragraph does not create …" leans on the sentence before it
+            # "This obligation does not require …" is said after the statement it leans on.
+            leans_on = _leant_on(passage, statement)
+            if leans_on is None:
+                continue
         unit = passage.anchor.split(".")[0]
         if (binding and number not in binding) or unit in units or numbered[number - 1][0] in cited:
             continue
         if unit == _PROHIBITIONS and not _asks_about_prohibitions(asked):
             continue  # a ban said beside an answer it does not belong to reads as the verdict
+        if unit == _HIGH_RISK_USES and _names_annex_iii_as_setting(asked):
+            continue  # "our Annex III system": the question says what it is; a use of it is noise
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
         heading = label_for(passage.anchor) + (f" ({title})" if title else "")
         # A point is said with its lead-in as one sentence, never after a lead-in's colon.
         said = plain_for(statement, asked.question)
+        if leans_on is not None:
+            said = f"{plain_for(leans_on, asked.question)}; {lower_first(as_part(statement.text))}"
+        if repeats(said, [*said_before, *(w.text for w in written)]):
+            continue
         written.append(LeadSentence(f"{_under(heading, said)}{numbering.marker(passage.anchor)}."))
         if len(written) == _BEST:
             break
     return written
+
+
+def _leant_on(passage, statement: Statement) -> Statement | None:
+    """The statement of the passage just before one that leans on it, if that one stands alone."""
+    said = statements(passage.text)
+    at = said.index(statement) if statement in said else 0
+    before = said[at - 1] if at > 0 else None
+    if before is None or before.lead_in or not stands_alone(before.text):
+        return None
+    return before
+
+
+def _in_force_first(ranked: list[tuple[int, Statement]], top: list) -> list[tuple[int, Statement]]:
+    """Without the amending act's words for a provision when the provision in force says
+    them too: the law is cited where it stands, not where it was written in."""
+    in_force = [p.text for p in top if p.source_id == IN_FORCE_SOURCE]
+    return [
+        (n, s)
+        for n, s in ranked
+        if top[n - 1].source_id != _AMENDING_SOURCE or not repeats(_NUMBERED.sub("", s.text), in_force)
+    ]
+
+
+_NUMBERED = re.compile(r"^\W*\d+[a-z]?\.\s+")  # "1. Providers …": the paragraph's number in the amending act
+
+
+_AMENDING_SOURCE = "omnibus"
 
 
 # A statement says something when it has a verb of its own; an entry of a list (Annex I's
@@ -245,6 +314,21 @@ def _asks_about_prohibitions(asked: Asked) -> bool:
     if Kind.ALLOWED in reading.kinds or any(a.split(".")[0] == _PROHIBITIONS for a in reading.named):
         return True
     return not (set(reading.kinds) & _NOT_ABOUT_BANS) and not asked.role.about_duties
+
+
+_HIGH_RISK_USES = "anx-III"
+
+
+def _names_annex_iii_as_setting(asked: Asked) -> bool:
+    """The question names Annex III only to say what its system is ("the real-world testing plan
+    for an Annex III system", "a high-risk system … (Annex III, education)") and asks neither
+    whether something is high-risk nor what the annex or one of its points says."""
+    reading = asked.reading
+    return (
+        _HIGH_RISK_USES in reading.named
+        and not any(a.startswith(f"{_HIGH_RISK_USES}.") for a in reading.named)
+        and not {Kind.HIGH_RISK, Kind.PROVISION, Kind.WHAT_IS} & set(reading.kinds)
+    )
 
 
 def _under(heading: str, said: str) -> str:

@@ -75,9 +75,37 @@ def stands_alone(sentence: str) -> bool:
     return not _LEANS_BACK.match(sentence.strip())
 
 
+_MARKERS = re.compile(r"\[\d+\]")
+_SHORT_SENTENCE = 12  # words: a sentence this short repeats one whose words hold all of its own
+
+
+def repeats(text: str, earlier: Sequence[str]) -> bool:
+    """Whether a sentence says again what one of `earlier` said: a short one, all of whose
+    words that one holds ("Regulation (EU) 2026/1744 deleted Article 10(5)" after "Article 10(5)
+    no longer applies: Regulation (EU) 2026/1744 deleted it"); a longer one, word for word (the
+    amending act's words for a paragraph after the paragraph). A paragraph before and after
+    its amendment differ in a few words, and both are said."""
+    words = _words(text)
+    for said in earlier:
+        their = _words(said)
+        if len(words) <= _SHORT_SENTENCE and set(words) <= set(their):
+            return True
+        if len(words) > _SHORT_SENTENCE and f" {' '.join(words)} " in f" {' '.join(their)} ":
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _MARKERS.sub(" ", text).lower())
+
+
 def as_part(text: str) -> str:
-    """A statement as part of a sentence: one line, without its closing punctuation."""
-    return re.sub(r"[\s;:,.]+(?:and|or)?\s*$", "", " ".join(text.split())).rstrip(" ;:,.")
+    """A statement as part of a sentence: one line, without its closing punctuation (nor the
+    closing quote of the amending act's inserted text, "… common objectives.’")."""
+    text = " ".join(text.split())
+    if text.endswith("’") and text.count("’") > text.count("‘"):
+        text = text[:-1]
+    return re.sub(r"[\s;:,.]+(?:and|or)?\s*$", "", text).rstrip(" ;:,.")
 
 
 def own_item(provision: Provision) -> str:
