@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from desk.citations import label_for
 from desk.index import LoadedIndex
+from desk.statements import title_of
 from desk.types import Link, Provision, ProvisionKind
 
 _DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
@@ -30,6 +31,32 @@ def defined_terms(index: LoadedIndex) -> dict[str, str]:
         if provision.kind is ProvisionKind.POINT and (found := _DEFINED_TERM.match(provision.text)):
             terms[found.group(1).lower()] = provision.anchor
     return dict(sorted(terms.items(), key=lambda item: -len(item[0])))
+
+
+# "… for high-risk AI systems": the qualifier a title adds to what a firm names ("a fundamental
+# rights impact assessment"); the title is known both with it and without it.
+_TITLE_QUALIFIER = re.compile(r"\s+(for|of)\s+high-risk AI systems$", re.I)
+_FEWEST_TITLE_WORDS = 2  # "Penalties", "Scope": one word says too little to name an article
+
+
+def titled_articles(index: LoadedIndex) -> dict[str, str]:
+    """The articles' own titles as a firm names them ('ai literacy', 'fundamental rights impact
+    assessment', 'human oversight'), lower-cased, with their articles; longest first. A title
+    two articles share names neither."""
+    titles: dict[str, list[str]] = {}
+    for provision in index.provisions:
+        if provision.source_id != "ai-act-consolidated" or not _ARTICLE.fullmatch(provision.anchor):
+            continue
+        if not provision.in_force or (title := title_of(provision.heading_path)) is None:
+            continue
+        for form in {title.lower(), _TITLE_QUALIFIER.sub("", title).lower()}:
+            if len(form.split()) >= _FEWEST_TITLE_WORDS:
+                titles.setdefault(form, []).append(provision.anchor)
+    named = {title: anchors[0] for title, anchors in titles.items() if len(set(anchors)) == 1}
+    return dict(sorted(named.items(), key=lambda item: -len(item[0])))
+
+
+_ARTICLE = re.compile(r"art-\d+[a-z]?")
 
 
 def law_explained(provision: Provision) -> str | None:

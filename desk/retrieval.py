@@ -31,7 +31,7 @@ from desk.divisions import named as named_divisions
 from desk.embedder import Embedder
 from desk.index import LoadedIndex
 from desk.index.lexical import LAW, PLAN, tokens
-from desk.links import defined_terms, law_explained
+from desk.links import defined_terms, law_explained, titled_articles
 from desk.thesaurus import in_the_acts_words
 from desk.timeline import Timeline
 from desk.types import Authority, Passage
@@ -44,6 +44,7 @@ from desk.understanding import (
     asks_about_the_whole_act,
     asks_classification,
     asks_when,
+    subject_named_by_word,
 )
 
 # Reciprocal rank fusion's constant: 60 in Cormack et al. (2009); 10 here gives the top ranks of
@@ -88,6 +89,8 @@ _ASKS_MEANING = (
     r"(?<!high risk) (?:an?|the))\s+(?:an?\s+|the\s+)?"
 )
 # A question that sets two terms side by side asks for both definitions.
+_TITLE_ASKED_WITHIN = 20  # words
+_TITLE_FOUND_AMONG = 3  # passages: an article named by its title and found this high is left where it is
 _COMPARES = re.compile(
     r"\bdifferen\w* between\b|\bdistinguish\w*\b|\b(vs\.?|versus)\b|\bcompared? (to|with)\b"
 )
@@ -206,6 +209,10 @@ class HybridRetriever:
         self._term_patterns = [
             (re.compile(rf"(?<![\w-]){re.escape(term)}(s|es)?\b", re.I), anchor)
             for term, anchor in self.definitions.items()
+        ]
+        self._title_patterns = [
+            (re.compile(rf"(?<![\w-]){re.escape(title)}s?\b", re.I), anchor)
+            for title, anchor in titled_articles(index).items()
         ]
         # A term is also asked without its last word "system" ("what is post-market monitoring?"
         # asks for the 'post-market monitoring system'), after the terms as defined.
@@ -355,6 +362,16 @@ class HybridRetriever:
         anchors = []
         lowered = f" {query.lower()} "
         anchors += self._asked_definitions(query)
+        # "AI literacy - what are we on the hook for?": the article a short question names by its
+        # title, when search has not found it among its first passages. In a longer question the
+        # title is often the setting ("the AI Office supervises us, so who do we report a serious
+        # incident to?"); weighing it first there, or before the part of it search found ("who
+        # sits on the advisory forum?"), measured worse.
+        if not find_named(query) and len(query.split()) <= _TITLE_ASKED_WITHIN:
+            titled = [a for title, a in self._title_patterns if title.search(query)][:1]
+            first = self._fused(query)[0][:_TITLE_FOUND_AMONG]
+            found = {_unit(self.index.passage(passage_id).anchor) for passage_id, _ in first}
+            anchors += [a for a in titled if a not in found]
         # "What does Chapter III, Section 2 require?": its first articles (the lead names the rest).
         for key in named_divisions(query)[:1]:
             if (division := self._divisions.get(key)) is not None:
@@ -452,9 +469,12 @@ class HybridRetriever:
             for entry in self.timeline.applying_to(named.anchor, named.heading_path):
                 votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         # A general-purpose AI model is Chapter V's subject, whatever provisions rank best.
-        models = self.index.provision(_GPAI_OBLIGATIONS) if GPAI.search(lowered) else None
-        for entry in self.timeline.applying_to(models.anchor, models.heading_path) if models else ():
-            votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
+        # So are the bans Article 5's and the high-risk requirements Chapter III's.
+        subjects = [_GPAI_OBLIGATIONS] if GPAI.search(lowered) else []
+        subjects += [anchor] if (anchor := subject_named_by_word(lowered)) else []
+        for subject in (self.index.provision(a) for a in subjects[:1]):
+            for entry in self.timeline.applying_to(subject.anchor, subject.heading_path) if subject else ():
+                votes[entry.set_by] = votes.get(entry.set_by, 0) + 10
         topical = 0
         for passage_id, _ in fused:
             passage = self.index.passage(passage_id)

@@ -85,6 +85,8 @@ _ROLE_WORDS: list[tuple[Role, re.Pattern[str]]] = [
             r"licen[cs]e)\b|\bwe have (bought|purchased|licen[cs]ed|deployed)\b|\busing (an?|the) .{0,60}"
             r"(we|our company) (bought|purchased|licen[cs]ed)\b|\b(we are|we're|as) an employer\b"
             r"|\bwe (are about to|plan to|want to|will) (introduce|roll out|implement|adopt)\b"
+            # "We're a retail bank about to deploy …": who is about to deploy it deploys it.
+            r"|\b(about|going|planning|set) to (deploy|roll out|start using)\b"
             # "Our bank deploys …", "our HR department uses …": the organisation named, not "we"
             # ("our model uses …" is the system, not its user).
             rf"|\bour {_ORGANISATION} (uses|deploys|is using|is deploying|wants to use|plans to use|will use"

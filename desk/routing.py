@@ -51,7 +51,10 @@ _PRODUCT = re.compile(
     r"\bannex i\b(?! ?i)|\bsafety component\b|\bmachinery\b|\bmedical devices?\b|\btoys?\b|\blifts?\b"
     r"|\bvehicles?\b|\bradio equipment\b|\bpressure equipment\b|\baviation\b|\bmarine equipment\b"
 )
-_CHATBOT = re.compile(r"\bchat ?bots?\b|\bvirtual assistants?\b|\bconversational\b")
+_CHATBOT = re.compile(
+    r"\bchat ?bots?\b|\bvirtual assistants?\b|\bconversational\b"
+    r"|\b(support|service|customer|website|help ?desk|ai) bots?\b|\bchatting with (a|an|the) (bot|ai)\b"
+)
 _GENERATED = re.compile(
     r"\bdeep ?fakes?\b|\bsynthetic\b|\bgenerat\w+ (content|text|images?|videos?|audio)\b|\bwatermark"
 )

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 
 _ENTRIES: tuple[tuple[str, str], ...] = (
-    (r"chat ?bots?|virtual assistants?|conversational (ai|agents?|assistants?)",
+    (r"chat ?bots?|virtual assistants?|conversational (ai|agents?|assistants?)|\b(support|service|help ?desk|customer|website|ai) bots?\b"
+     r"|\bchatting with\b",
      "AI systems intended to interact directly with natural persons informed that they are interacting with an AI system"),
-    (r"deep ?fakes?|fake (videos?|images?|audio|voices?)|synthetic (videos?|images?|audio|voices?)",
+    (r"deep ?fakes?|fake (videos?|images?|audio|voices?)|synthetic (videos?|images?|audio|voices?)"
+     r"|\bai[- ]generated (photos?|images?|pictures?|videos?)",
      "deep fake image, audio or video content artificially generated or manipulated disclose"),
     (r"watermark\w*|label(l?ing)? (ai[- ])?generated|mark(ing)? (synthetic|generated|ai)",
      "outputs marked in a machine-readable format and detectable as artificially generated or manipulated"),
@@ -51,6 +53,9 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bpredictive policing|\bpredict\w* (crime|criminal|offen\w+|reoffend\w*)",
      "risk assessments of natural persons to predict the risk of a natural person committing a criminal offence"),
     (r"\bscrap\w+", "untargeted scraping of facial images from the internet or CCTV footage"),
+    (r"\bnud(e|es|ity|ify|ifying)\b|\bundress\w*|\bintimate (images?|photos?|pictures?)|\bsexually explicit",
+     "realistic images of an identifiable natural person's intimate parts sexually explicit activities without consent"),
+    (r"\bbans?\b|\bbanned\b", "prohibited AI practices"),
     (r"\bdark patterns?|\bsubliminal|\bmanipulat\w+", "subliminal techniques or purposefully manipulative or deceptive techniques"),
     (r"\b(face|facial) recognition|\bface (match\w*|search)", "remote biometric identification system"),
     (r"\b(foundation models?|llms?|large language models?)\b", "general-purpose AI model"),

@@ -55,6 +55,7 @@ _CLASSIFICATION_QUESTION = re.compile(
     r"(?!\s+(requirements?|obligations?|rules|regime|provisions?|duties))"
     # "classified as having systemic risk" is Article 51's question, not Article 6's.
     r"|\bh[ig]{2}h[- ]?risk\?|\bclassif(?![^.?!]{0,40}systemic)|\bannex iii (use|area|case|categor)"
+    r"|\bh[ig]{2}h[- ]?risk (or not|yes or no)\b"
 )
 _ALLOWED_QUESTION = re.compile(
     r"\b(allowed|permitted|permissible|prohibited|prohibition|banned|bans?|forbidden|illegal|unlawful|lawful"
@@ -101,6 +102,7 @@ GPAI = re.compile(
 # Article 50's cases: what firms call the systems whose users must be told.
 TRANSPARENCY = re.compile(
     r"\bchat ?bots?\b|\bvirtual assistants?\b|\bconversational (ai|agents?|assistants?)\b|\bdeep ?fakes?\b"
+    r"|\b(support|service|customer|website|help ?desk|ai) bots?\b|\bchatting with (a|an|the) (bot|ai)\b"
     r"|\bsynthetic (content|media|audio|images?|videos?|text)\b|\b(ai[- ])?generated (content|text|images?|"
     r"videos?|audio)\b|\bwatermark\w*|\bgenerative ai\b"
 )
@@ -210,6 +212,24 @@ def _regime_asked(question: str) -> OtherRegime | None:
 def annex_iii_area(lowered: str) -> str | None:
     """The Annex III point for the use a (lower-cased) question names, if it names one."""
     return next((anchor for pattern, anchor in _ANNEX_III_AREAS if pattern.search(lowered)), None)
+
+
+# What a "when" question names by a word of its own ("the bans", "the high-risk requirements"),
+# and the provision that stands for it in the timeline.
+_DATED_SUBJECTS = (
+    (re.compile(r"\b(bans?|banned|prohibitions?|prohibited (ai )?practices)\b"), "art-5"),
+    (
+        re.compile(
+            r"\bhigh[- ]risk (requirements|rules|obligations|regime|provisions)\b"
+            r"|\b(requirements|rules|obligations) (for|on) high[- ]risk\b"
+        ),
+        "art-9",
+    ),
+)
+
+
+def subject_named_by_word(lowered: str) -> str | None:
+    return next((anchor for pattern, anchor in _DATED_SUBJECTS if pattern.search(lowered)), None)
 
 
 def asks_when(lowered: str) -> bool:

@@ -29,6 +29,9 @@ class CheckedText:
     uncited: list[str] = field(default_factory=list)
 
 
+_LEAD_INS = re.compile(r"(?<=:)\s+(?=\([a-z0-9]{1,4}\)\s)")
+
+
 def check(text: str, passages: list[Passage], *, require_citations: bool = True) -> CheckedText:
     """Strip citations the desk did not issue, verify quotes, find uncited sentences."""
     text, stripped = strip_unissued(text, len(passages))
@@ -41,8 +44,11 @@ def check(text: str, passages: list[Passage], *, require_citations: bool = True)
         for quote in _QUOTE.findall(sentence):
             sources = numbers or list(range(1, len(passages) + 1))
             holder = next((n for n in sources if _contains(passages[n - 1].text, quote)), None)
-            if holder is None and "…" in quote and numbers:  # items of one list, quoted from their passages
-                pieces = [p for p in quote.split("…") if _normalise(p)]
+            if holder is None and numbers and ("…" in quote or _LEAD_INS.search(quote)):
+                # Items of one list, quoted from their passages; a sub-point with each of its
+                # lead-ins ("However: (c) … shall apply from: (i) …"), which do not stand side by
+                # side in the passage.
+                pieces = [p for part in quote.split("…") for p in _LEAD_INS.split(part) if _normalise(p)]
                 if all(any(_contains(passages[n - 1].text, p) for n in numbers) for p in pieces):
                     holder = numbers[0]
             if holder is None:

@@ -131,7 +131,7 @@ _ABOUT_THE_AI_ACT = re.compile(
 # languages firms most often write to the desk in (KI, IA): such a question is never
 # declined for its similarity alone.
 _AI = re.compile(
-    r"\b(ai|a\.i\.|artificial intelligence|algorithm\w*|machine[- ]learning|neural|llms?|gpai|chat ?bots?"
+    r"\b(ai|a\.i\.|artificial intelligence|algorithm\w*|machine[- ]learning|neural|llms?|gpai|chat ?bots?|bots?"
     r"|deep ?fakes?|automated decision\w*|biometric\w*|face recognition|facial recognition|emotion recognition"
     r"|high[- ]risk|prohibited practices?|conformity assessment|ce marking|notified bod(y|ies)|deployers?"
     r"|providers? of|ai office|foundation models?|generative|model providers?"

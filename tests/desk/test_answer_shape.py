@@ -567,3 +567,76 @@ def test_an_area_of_annex_iii_without_a_use_of_it_named_lists_the_areas_uses(cli
     assert lead.startswith("That depends on the use:")
     assert "Annex III, point 3 (education and vocational training) lists these uses: (a) AI systems" in lead
     assert "(b) AI systems intended to be used to evaluate learning outcomes" in lead
+
+
+def test_processing_ethnicity_data_to_test_for_bias_is_not_answered_with_a_ban(client):
+    # A word the whole Act uses ("data") matched the biometric-categorisation ban, and the lead
+    # opened "No:".
+    answer = ask(
+        client, "Can we process ethnicity data to check our recruitment model for bias? Is that allowed?"
+    )
+    assert not answer["lead"].startswith("No")
+    assert not any(a.startswith("art-5.") for a in _lead_cites(answer))
+    assert any(a.startswith("art-4a") for a in _lead_cites(answer))
+
+
+@pytest.mark.parametrize("question", ["When do the bans apply?", "when does the AI Act ban apply"])
+def test_when_the_bans_apply_is_article_5s_date_with_the_later_ones(client, question):
+    answer = ask(client, question)
+    _shape_holds(answer)
+    first = _sentences(answer["lead"])[0]
+    assert "2 February 2025" in first and "Article 113, point (a)" in first
+    assert "2 December 2026" in answer["lead"]  # the bans added in 2026 apply later
+    assert "Penalties" not in answer["lead"]
+
+
+def test_when_the_high_risk_requirements_apply_is_article_113_point_c(client):
+    answer = ask(client, "When do the high-risk requirements start to apply?")
+    _shape_holds(answer)
+    first = _sentences(answer["lead"])[0]
+    assert "2 December 2027" in first and "2 August 2028" in first and "Article 113, point (c)" in first
+    assert "quote_not_found" not in answer["flags"]
+
+
+def test_an_app_that_makes_nudes_of_real_people_is_the_new_ban(client):
+    answer = ask(
+        client, "Is an app that turns ordinary photos of people into nudes illegal under the AI Act?"
+    )
+    assert answer["lead"].startswith("Yes:")
+    assert _lead_cites(answer)[0] == "art-5.par-1.pt-ba"
+
+
+def test_high_risk_or_not_is_a_yes_no_question(client):
+    answer = ask(client, "Our AI prices health insurance premiums for applicants. High-risk or not?")
+    assert answer["lead"].startswith("Yes:") and "Annex III, point 5(c)" in answer["lead"]
+
+
+def test_a_short_question_naming_an_articles_title_gets_that_article(client):
+    answer = ask(
+        client, "AI literacy - what are we on the hook for? Do all our employees need a certificate?"
+    )
+    assert _lead_cites(answer)[0].startswith("art-4.")
+
+
+def test_a_website_support_bot_is_article_50s_chatbot(client):
+    answer = ask(
+        client, "We have a support bot on our website. Must we tell visitors they are chatting with a bot?"
+    )
+    assert answer["lead"] and _lead_cites(answer)[0] == "art-50.par-1"
+
+
+def test_a_bank_about_to_deploy_a_system_is_a_deployer(client):
+    answer = ask(client, "We're a bank about to deploy an AI credit scoring tool. What do we have to do?")
+    assert answer["role"] == "deployer" and answer["role_source"] == "question"
+    assert {"art-26", "art-27"} <= {a.split(".")[0] for a in _lead_cites(answer)}
+
+
+def test_an_annex_iii_tool_doing_a_narrow_procedural_task_gets_article_6_3(client):
+    answer = ask(
+        client,
+        "Our tool falls in an Annex III area but only performs a narrow procedural task. Is it still high-risk?",
+    )
+    _shape_holds(answer)
+    assert _lead_cites(answer)[0] == "art-6.par-3"
+    assert "narrow procedural task" in _sentences(answer["lead"])[0]
+    assert "profiling" in answer["lead"]

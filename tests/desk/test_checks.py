@@ -108,3 +108,19 @@ def test_the_extractive_answer_trusts_the_ranking_over_a_word_that_recurs_lower_
     )
     text = ExtractiveBackend(sentences=2).generate(prompt).text
     assert "[1]" in text and "[5]" not in text, text
+
+
+def test_a_sub_point_quoted_with_both_its_lead_ins_is_found():
+    # "However:" and point (c)'s own lead-in are apart in the text: points (a) and (b) stand between.
+    article = _passage(
+        1,
+        "However:\n(a) Chapters I and II shall apply from 2 February 2025;\n(b) Chapter V shall apply from "
+        "2 August 2025;\n(c) Chapter III shall apply from:\n(i) 2 December 2027 as regards Annex III; and\n"
+        "(ii) 2 August 2028 as regards Annex I;",
+    )
+    quoted = "“However: (c) Chapter III shall apply from: (i) 2 December 2027 as regards Annex III; and” [1]"
+    assert check(quoted, [article]).bad_quotes == []
+    invented = (
+        "“However: (c) Chapter III shall apply from: (i) 2 December 2029 as regards Annex III; and” [1]"
+    )
+    assert check(invented, [article]).bad_quotes

@@ -56,7 +56,8 @@ SUPPORTING = 3  # a lead shorter than this gains the most relevant statement it 
 _YES_NO = re.compile(
     r"^\s*(is|are|does|do|did|has|have|can|could|may|must|should|shall|will|would|am)\b"
     # A statement with a question tag asks yes or no too ("… it is not high-risk, right?").
-    r"|,\s*(right|correct|true|is(n't| not) it|are(n't| not) (we|they)|do(n't| not) (we|they))\s*\?\s*$",
+    r"|,\s*(right|correct|true|is(n't| not) it|are(n't| not) (we|they)|do(n't| not) (we|they))\s*\?\s*$"
+    r"|\bor not\s*\?\s*$",  # "High-risk or not?"
     re.I,
 )
 # A question that carries its own premise ("… automatically not high-risk, right?") gets no

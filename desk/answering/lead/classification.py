@@ -60,6 +60,12 @@ def high_risk(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
                     LeadSentence(f"What applies is {label_for(anchor)}: {first}{numbering.marker(anchor)}.")
                 )
         return written, "no"
+    exception = law.provision(HIGH_RISK_EXCEPTION)
+    if exception is not None and (conditions := _exception_conditions(reading, exception)):
+        # "Our Annex III tool only performs a narrow procedural task: still high-risk?": the
+        # derogation the question describes, whichever use it is.
+        profiling = performs_profiling(reading.question)
+        return _the_exception(exception, asked, profiling, conditions), "yes" if profiling else "depends"
     rule = law.provision(HIGH_RISK_BY_USE)
     if rule is None:
         return [], None
@@ -113,24 +119,30 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     ]
     if exception is None:
         return written, verdict
+    return written + _the_exception(exception, asked, profiling, conditions), verdict
+
+
+def _the_exception(exception, asked: Asked, profiling: bool, conditions: list[str]) -> list[LeadSentence]:
+    """Article 6(3) as it bears on the question: its "always high-risk" for profiling; its
+    derogation with the conditions the question describes; else the derogation and its limit."""
     said = [s for s in statements(exception.text) if not s.lead_in]
     # "… not high-risk where it does not pose a significant risk of harm to …", without its
     # ", including by …" (the whole rule is quoted below).
     derogation = re.split(r",\s+including\b", after_comma(said[0].text))[0] if said else ""
     always = after_comma(said[-1].text) if len(said) > 1 else ""
-    mark = numbering.marker(HIGH_RISK_EXCEPTION)
+    mark = asked.numbering.marker(HIGH_RISK_EXCEPTION)
     label = label_for(HIGH_RISK_EXCEPTION)
     if profiling and always:
-        written.append(LeadSentence(f"Under {label}, {always}{mark}."))
-    elif conditions:
-        written.append(
+        return [LeadSentence(f"Under {label}, {always}{mark}.")]
+    if conditions:
+        return [
             LeadSentence(
                 f"Under {label}, {derogation}, for instance where {and_(conditions)}; but {always}{mark}."
             )
-        )
-    elif derogation:
-        written.append(LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}."))
-    return written, verdict
+        ]
+    if derogation:
+        return [LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}.")]
+    return []
 
 
 _AREA = re.compile(r"^(?:\d+\.\s*)?([^:\n]{3,160}):")
@@ -199,6 +211,9 @@ def _shares_words(question: str, excepted: str, listed: str) -> bool:
     return bool(own & set(tokens([question])[0]))
 
 
+_COMMON_SHARE = 0.04  # of the Act's provisions: a word in more of them is too common to tell a practice
+
+
 class Practices:
     """The points of Article 5(1), each with the words of its own that at most one other point uses."""
 
@@ -212,8 +227,16 @@ class Practices:
         for words in points.values():
             for word in words:
                 spread[word] = spread.get(word, 0) + 1
+        # A word the whole Act uses often ("data", "based") says nothing of which practice is meant:
+        # "may we process ethnicity data to test for bias?" is not asking about point (g).
+        everywhere: dict[str, int] = {}
+        for provision in law.in_force:
+            for word in set(tokens([provision.text])[0]):
+                everywhere[word] = everywhere.get(word, 0) + 1
+        common = _COMMON_SHARE * max(len(law.in_force), 1)
         self.words = {
-            anchor: {w for w in words if spread[w] <= 2 and len(w) > 3} for anchor, words in points.items()
+            anchor: {w for w in words if spread[w] <= 2 and len(w) > 3 and everywhere.get(w, 0) < common}
+            for anchor, words in points.items()
         }
 
     def prohibiting(self, reading: Reading, passages: Sequence[Passage]) -> str | None:

@@ -15,7 +15,7 @@ from desk.routing import about_products
 from desk.statements import chapter_of, lower_first, statements, title_of
 from desk.timeline import TimelineEntry
 from desk.types import Authority, Passage
-from desk.understanding import Reading, asks_about_the_whole_act, last_question
+from desk.understanding import Reading, asks_about_the_whole_act, last_question, subject_named_by_word
 
 _ALREADY = re.compile(r"\b(already|yet|now|currently|today|still|in effect|in force)\b", re.I)
 # "When do the GPAI duties apply?" is the timeline's; "by when must the Commission report?"
@@ -42,6 +42,8 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         entries = [e for e in law.timeline.entries if e.set_by == set_by]
         named = _named_subject(law, asked.reading, set_by)
         subject = named or _dated_subject(law, numbering.passages, set_by)
+        if named is None and (by_word := _named_by_word(law, asked.reading, set_by, subject)):
+            subject = named = by_word  # "when do the bans apply?": Article 5, unless a ban was found
         if subject is not None and len(entries) > 1:
             applying = law.timeline.applying_to(subject.anchor, subject.heading_path)
             entries = [e for e in applying if e in entries] or entries
@@ -63,8 +65,9 @@ def when(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | None]:
         marker = numbering.marker(set_by, *([subject.anchor] if subject else []))
         verb = "apply" if re.search(r"\b(Sections|Articles|rules)\b", what) else "applies"
         written.append(LeadSentence(f"{what} {verb} {dates} ({label_for(set_by)}){marker}."))
-        if named is not None and _LATER_PROHIBITIONS[0].startswith(f"{named.anchor}."):
-            # "When does Article 5 apply?": its later prohibitions have their own date.
+        if subject is not None and _stands_for_all_bans(subject.anchor):
+            # "When does Article 5 apply?", "when do the bans apply?": its later prohibitions
+            # have their own date.
             written += in_its_words(law, set_by, asked)
         if len(entries) == 1 and _ALREADY.search(last_question(asked.question)):
             verdict = "yes" if entries[0].date <= asked.today else "no"
@@ -193,6 +196,14 @@ def in_its_words(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
     return [LeadSentence(f"{label_for(anchor)}: {as_part(first)}{asked.numbering.marker(anchor)}.")]
 
 
+def _stands_for_all_bans(anchor: str) -> bool:
+    """Article 5 as a whole, or a part of it that is not one prohibition (a point of its first
+    paragraph: "the ban on social scoring" has one date)."""
+    return anchor.split(".")[0] == _LATER_PROHIBITIONS[0].split(".")[0] and not anchor.startswith(
+        (*_LATER_PROHIBITIONS, "art-5.par-1.pt-")
+    )
+
+
 def _named_subject(law: Law, reading: Reading, set_by: str) -> Passage | None:
     """The provision the question names, when the timeline dates it by `set_by` ("When does
     Article 50 apply?"): its first passage, standing for the whole of it."""
@@ -204,6 +215,21 @@ def _named_subject(law: Law, reading: Reading, set_by: str) -> Passage | None:
             found = law.corpus.passages_under(anchor)[:1]
             return found[0].model_copy(update={"anchor": anchor}) if found else None
     return None
+
+
+def _named_by_word(law: Law, reading: Reading, set_by: str, found: Passage | None) -> Passage | None:
+    """What the question names by a word ("the bans": Article 5), unless a passage found is a
+    part of it ("the ban on social scoring": Article 5(1)(c))."""
+    anchor = subject_named_by_word(reading.question.lower())
+    if anchor is None or (found is not None and found.anchor.startswith(f"{anchor}.")):
+        return None
+    provision = law.provision(anchor)
+    if provision is None or not any(
+        e.set_by == set_by for e in law.timeline.applying_to(anchor, provision.heading_path)
+    ):
+        return None
+    first = law.corpus.passages_under(anchor)[:1]
+    return first[0].model_copy(update={"anchor": anchor}) if first else None
 
 
 def _dated_subject(law: Law, passages: Sequence[Passage], set_by: str) -> Passage | None:
