@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from desk.citations import label_for
 from desk.index import LoadedIndex
+from desk.index.loaded import Corpus
 from desk.statements import title_of
 from desk.types import Link, Provision, ProvisionKind
 
@@ -21,7 +22,7 @@ _DEFINED_TERM = re.compile(r"^‘([^’]{2,80})’ means")
 _MAX_DEFINITIONS = 8
 
 
-def defined_terms(index: LoadedIndex) -> dict[str, str]:
+def defined_terms(index: Corpus) -> dict[str, str]:
     """Article 3's defined terms ('deployer', 'AI system'), lower-cased, with the anchors that
     define them; longest first, so 'general-purpose AI model' is found before 'AI model'."""
     terms: dict[str, str] = {}

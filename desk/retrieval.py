@@ -38,12 +38,14 @@ from desk.types import Authority, Passage
 from desk.understanding import (
     ALREADY_PLACED,
     GPAI,
+    STATES_CONTENTS,
     annex_iii_area,
     asks_about_eu_action,
     asks_about_the_plan,
     asks_about_the_whole_act,
     asks_classification,
     asks_when,
+    document_asked_about,
     subject_named_by_word,
 )
 
@@ -372,6 +374,8 @@ class HybridRetriever:
             first = self._fused(query)[0][:_TITLE_FOUND_AMONG]
             found = {_unit(self.index.passage(passage_id).anchor) for passage_id, _ in first}
             anchors += [a for a in titled if a not in found]
+        # "What must be in the instructions for use?": the provision saying what they "shall contain".
+        anchors += self._contents_of(query)
         # "What does Chapter III, Section 2 require?": its first articles (the lead names the rest).
         for key in named_divisions(query)[:1]:
             if (division := self._divisions.get(key)) is not None:
@@ -380,6 +384,21 @@ class HybridRetriever:
             area = annex_iii_area(lowered)
             anchors += [area, _ANNEX_III_RULE] if area else []
         return anchors
+
+    def _contents_of(self, query: str) -> list[str]:
+        """The provision of the Act that says what the document a question asks about "shall
+        contain" ("The instructions for use shall contain at least the following information:")."""
+        document = document_asked_about(query)
+        if document is None or len(query.split()) > _TITLE_ASKED_WITHIN:
+            return []  # in a longer question it is one ask among others (measured worse on dev)
+        # The list's own opening line: "The instructions for use shall contain … information:".
+        states = re.compile(
+            rf"\b{re.escape(document)}\b[^.;:\n]{{0,80}}{STATES_CONTENTS}[^\n]*:\s*$", re.I | re.M
+        )
+        for passage in self.index.passages:
+            if passage.source_id == "ai-act-consolidated" and states.search(passage.text):
+                return [passage.anchor]
+        return []
 
     def _asked_definitions(self, query: str) -> list[str]:
         """The Article 3 definitions a question asks for: of the terms it puts in quotes, else

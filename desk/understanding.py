@@ -232,6 +232,23 @@ def subject_named_by_word(lowered: str) -> str | None:
     return next((anchor for pattern, anchor in _DATED_SUBJECTS if pattern.search(lowered)), None)
 
 
+# "What must be in the instructions for use?", "what should the technical documentation contain?"
+_ASKS_CONTENTS = re.compile(
+    r"\bwhat (?:must|should|has to|needs to|goes|go|do we put|does it take to put) (?:be )?in(?:to)? "
+    r"(?:the |a |an |our )?([\w -]{3,60}?)\s*\?"
+    r"|\bwhat (?:must|should|does|do|shall|has to) (?:the |a |an |our )?([\w -]{3,60}?) (?:contain|include)\b"
+    r"|\b(?:contents?|content requirements) (?:of|for) (?:the |a |an |our )?([\w -]{3,60}?)\s*\?",
+    re.I,
+)
+STATES_CONTENTS = r"\bshall (?:contain|include|state|comprise|set out)\b"
+
+
+def document_asked_about(question: str) -> str | None:
+    """The document whose contents a question asks for: 'instructions for use'."""
+    asked = _ASKS_CONTENTS.search(question)
+    return next(g for g in asked.groups() if g).strip() if asked else None
+
+
 def asks_when(lowered: str) -> bool:
     return bool(_DATE_QUESTION.search(lowered))
 

@@ -640,3 +640,66 @@ def test_an_annex_iii_tool_doing_a_narrow_procedural_task_gets_article_6_3(clien
     assert _lead_cites(answer)[0] == "art-6.par-3"
     assert "narrow procedural task" in _sentences(answer["lead"])[0]
     assert "profiling" in answer["lead"]
+
+
+def test_what_must_be_in_a_document_is_answered_with_the_laws_list_of_it(client):
+    answer = ask(client, "What must be in the instructions for use?")
+    lead = answer["lead"]
+    assert lead.startswith(
+        "Under Article 13(3), the instructions for use shall contain at least the following"
+    )
+    assert "(a) the identity and the contact details of the provider" in lead and "(f) " in lead
+    cited = _lead_cites(answer)
+    for point in "abcdef":  # each item cited, by itself or by the first of its sub-points
+        assert any(a.startswith(f"art-13.par-3.pt-{point}") for a in cited), point
+    assert not any(a.startswith("art-96") for a in cited)  # the list, and nothing else
+
+
+def test_what_the_technical_documentation_must_contain_is_annex_ivs_list(client):
+    answer = ask(client, "What must the technical documentation contain?")
+    assert answer["lead"].startswith(
+        "Under Annex IV, the technical documentation referred to in Article 11(1)"
+    )
+    assert "1. A general description of the AI system" in answer["lead"] and "9. " in answer["lead"]
+
+
+def test_a_ban_whose_setting_the_question_leaves_out_gets_it_depends_not_no(client):
+    # Point (h) bans real-time remote biometric identification in public spaces for law
+    # enforcement; a shopping mall's own use is not said to be either. The lead opened "No:"
+    # with the scraping ban, on the word "facial".
+    answer = ask(client, "Can we use real-time facial recognition in our shopping mall?")
+    assert answer["lead"].startswith("It depends: Article 5(1)(h)")
+    assert not any(a.startswith("art-5.par-1.pt-e") for a in _lead_cites(answer))
+
+
+def test_a_ban_in_its_setting_gets_its_verdict(client):
+    answer = ask(
+        client,
+        "Our HR team wants software that reads staff's facial expressions in video calls to gauge mood. Is that allowed?",
+    )
+    assert answer["lead"].startswith("No: Article 5(1)(f)")
+    answer = ask(client, "Is predictive policing allowed?")
+    assert answer["lead"].startswith("No: Article 5(1)(d)")
+
+
+def test_a_term_used_only_inside_a_longer_defined_term_is_not_defined(client):
+    answer = ask(client, "What is the threshold for systemic risk?")
+    assert "art-3.pt-2" not in _lead_cites(answer)  # 'risk', not asked about
+    assert "‘risk’ means" not in answer["lead"]
+    assert _lead_cites(ask(client, "What is a risk?"))[0] == "art-3.pt-2"
+
+
+def test_a_ban_on_what_a_system_infers_is_it_depends_when_the_question_does_not_say_it(client):
+    # Point (g) bans categorising people to infer their race, political opinions, …; biometric
+    # categorisation as such is not banned.
+    assert ask(client, "Is biometric categorisation allowed?")["lead"].startswith(
+        "It depends: Article 5(1)(g)"
+    )
+    inferring = ask(client, "Can we use biometric categorisation to infer our customers' political opinions?")
+    assert inferring["lead"].startswith("No: Article 5(1)(g)")
+
+
+def test_whether_an_unlisted_use_is_high_risk_is_answered_by_the_classification_rules_alone(client):
+    answer = ask(client, "Is a recommender system on an e-commerce site high-risk?")
+    assert answer["lead"].startswith("That depends on its use")
+    assert {a.split(".")[0] for a in _lead_cites(answer)} <= {"art-6", "anx-I", "anx-III", "art-50", "art-7"}

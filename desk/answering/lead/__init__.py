@@ -136,6 +136,8 @@ class Composer:
         setting = reading.named or _asks_more(reading) or set(reading.kinds) - {Kind.PROVISION, Kind.WHAT_IS}
         held = [] if setting else provisions.division(self.law, asked)
         sentences += held
+        listed = provisions.contents(self.law, asked)  # "what must be in …?": the list, and no more
+        sentences += listed
         kinds = list(reading.kinds)
         if any(re.fullmatch(r"art-3\.pt-\d+", a) for a in recognised) and Kind.WHAT_IS not in kinds:
             kinds.append(Kind.WHAT_IS)  # "does it count as an 'AI system'?"
@@ -160,7 +162,7 @@ class Composer:
             substantive = substantive or not (kind is Kind.DUTIES and role.role is None)
         # A question that only names a provision or division (one that does not exist, a
         # chapter) is answered by what is said of it; the law's nearest statements would be noise.
-        only_named = (corrections or held) and not _asks_more(reading)
+        only_named = ((corrections or held) and not _asks_more(reading)) or bool(listed)
         whole_act = asks_about_the_whole_act(reading.question) or dates.asks_entry_into_force(reading)
         only_named = only_named or (bool(sentences) and whole_act)
         if not only_named and (Kind.POLICY not in kinds or not sentences):

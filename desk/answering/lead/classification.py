@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import after_comma, and_, as_part, own_item
+from desk.answering.lead.text import after_comma, and_, as_part, first_words, own_item
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for, split_anchor
 from desk.index.lexical import tokens
@@ -87,7 +87,7 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     if anchor is None:  # an area named, none of its uses: the area's uses, no verdict
         listed = f"{label_for(reading.use)} ({lower_first(area_name(point) or '')})".replace(" ()", "")
         uses = [
-            f"({split_anchor(p.anchor)[1][-1][1]}) {_first_words(own_item(p))}"
+            f"({split_anchor(p.anchor)[1][-1][1]}) {first_words(own_item(p))}"
             for p in law.children(reading.use)
             if p.kind.value == "point"
         ]
@@ -154,12 +154,6 @@ def area_name(point) -> str | None:
     return found.group(1).strip() if found else None
 
 
-def _first_words(use: str) -> str:
-    """A use up to its first comma or semicolon, marked as cut where it was."""
-    cut = re.split(r"[,;]\s", use, maxsplit=1)[0].rstrip(" ,;.")
-    return cut if cut == use.rstrip(" ,;.") else f"{cut} …"
-
-
 def performs_profiling(question: str) -> bool:
     """The question says the system profiles people: Article 6(3) then makes an Annex III
     system high-risk always."""
@@ -212,14 +206,64 @@ def _shares_words(question: str, excepted: str, listed: str) -> bool:
 
 
 _COMMON_SHARE = 0.04  # of the Act's provisions: a word in more of them is too common to tell a practice
+_SHARED_ENOUGH = 2  # of a practice's own words, for the question to be about it
+_SETTING_OPENS = r"\b(?:for the purposes? of|in the areas? of|in publicly accessible spaces)\b"
+# A setting runs to the next comma; what a system infers runs through its list ("their race,
+# political opinions, trade union membership, …").
+_SETTING = re.compile(rf"{_SETTING_OPENS}(?:(?!{_SETTING_OPENS})[^,;:])*|\bto deduce or infer\b[^;:]*")
+_SETTING_WORDS = frozenset({"area", "purpos", "deduc", "infer"})  # words that open a setting, not the setting
+
+
+# How a question names the settings Article 5 speaks of: employees are at the workplace, the
+# police are law enforcement. Read only here, to tell which ban and whether the question is in
+# its setting; search is not widened by them.
+_SETTING_SYNONYMS = (
+    (
+        re.compile(
+            r"\b(employees?|staff|workers?|colleagues|hr|call[- ]cent(re|er) agents|at work|on the job"
+            r"|(at|in) the office)\b",
+            re.I,
+        ),
+        "workplace",
+    ),
+    (re.compile(r"\b(police|policing)\b", re.I), "law enforcement"),
+    (re.compile(r"\b(schools?|universit\w+|students?|pupils?)\b", re.I), "education institutions"),
+)
+
+
+def _asked_with_settings(reading: Reading) -> set[str]:
+    """The question's words, the Act's words for them, and the settings it names."""
+    question = reading.question
+    settings = " ".join(words for pattern, words in _SETTING_SYNONYMS if pattern.search(question))
+    return set(tokens([f"{question} {in_the_acts_words(question)} {settings}"])[0])
+
+
+def _before_exceptions(text: str) -> str:
+    """A point's own opening, up to where its exceptions begin."""
+    first = text.strip().split("\n")[0]
+    return re.split(r"\b(?:unless|except|this prohibition does not)\b", first)[0]
+
+
+# Words of a point that say nothing of its practice: its verdict ("prohibited"), and pronouns
+# and fillers the index keeps.
+_SAYS_NOTHING = frozenset({"prohibit", "like", "them", "they", "their", "such", "also", "whether"})
 
 
 class Practices:
     """The points of Article 5(1), each with the words of its own that at most one other point uses."""
 
     def __init__(self, law: Law):
+        # A point's own opening words (point (h)'s "'real-time' remote biometric identification
+        # systems in publicly accessible spaces …", before its sub-points) and its first item.
         points = {
-            p.anchor: set(tokens([item_body(s) for s in statements(p.text) if s.lead_in][:1] or [p.text])[0])
+            p.anchor: set(
+                tokens(
+                    [
+                        p.text.strip().split("\n")[0],
+                        *[item_body(s) for s in statements(p.text) if s.lead_in][:1],
+                    ]
+                )[0]
+            )
             for p in law.in_force
             if re.fullmatch(r"art-5\.par-1\.pt-[a-z]+", p.anchor)
         }
@@ -234,25 +278,59 @@ class Practices:
             for word in set(tokens([provision.text])[0]):
                 everywhere[word] = everywhere.get(word, 0) + 1
         common = _COMMON_SHARE * max(len(law.in_force), 1)
+        # Where and for what a practice is prohibited, when its own opening says ("in the areas
+        # of workplace and education institutions"; "in publicly accessible spaces", "for the
+        # purposes of law enforcement"; "to deduce or infer their race, political opinions …"):
+        # each the words of one such phrase.
+        self.settings = {
+            p.anchor: [
+                set(tokens([phrase])[0]) - _SETTING_WORDS
+                for phrase in _SETTING.findall(_before_exceptions(p.text))
+            ]
+            for p in law.in_force
+            if p.anchor in points
+        }
         self.words = {
-            anchor: {w for w in words if spread[w] <= 2 and len(w) > 3 and everywhere.get(w, 0) < common}
+            anchor: {
+                w
+                for w in words
+                if spread[w] <= 2 and len(w) > 3 and everywhere.get(w, 0) < common and w not in _SAYS_NOTHING
+            }
             for anchor, words in points.items()
         }
 
+    def in_its_setting(self, point: str, reading: Reading) -> bool:
+        """The question says it is where and for what the practice is prohibited (or the
+        practice is prohibited wherever it is used)."""
+        return all(_asked_with_settings(reading) & words for words in self.settings.get(point, []) if words)
+
     def prohibiting(self, reading: Reading, passages: Sequence[Passage]) -> str | None:
-        """The point that prohibits what the question asks about: the best ranked one whose own
-        words the question shares, when what it asks is whether it is allowed."""
+        """The point that prohibits what the question asks about, when what it asks is whether
+        it is allowed: of the points found, the one that shares the most of its own words with
+        the question (the best ranked of equals), and at least two of them. One word in common
+        ("facial" of the scraping ban, for a shopping mall's face recognition) is a guess."""
         if Kind.ALLOWED not in kinds_of(last_question(reading.question)):
             return None  # the question's setting speaks of a ban; what it asks is something else
-        asked = set(tokens([f"{reading.question} {in_the_acts_words(reading.question)}"])[0])
+        asked = _asked_with_settings(reading)
         candidates = [p.anchor for p in passages] + list(reading.named)
-        for anchor in dict.fromkeys(
-            a for a in candidates if a.startswith((_PRACTICES + ".pt-", _NEW_PRACTICES))
-        ):
-            point = ".".join(anchor.split(".")[:3])  # art-5.par-1.pt-h.pt-iii -> art-5.par-1.pt-h
-            if point in self.words and asked & self.words[point]:
-                return point
-        return None
+        found = dict.fromkeys(
+            ".".join(a.split(".")[:3])  # art-5.par-1.pt-h.pt-iii -> art-5.par-1.pt-h
+            for a in candidates
+            if a.startswith((_PRACTICES + ".pt-", _NEW_PRACTICES))
+        )
+        # A practice whose setting the question names ("employees": the workplace) before one
+        # that shares as many words without it.
+        shared = [
+            (len(asked & self.words[point]), self._names_setting(point, asked), -rank, point)
+            for rank, point in enumerate(found)
+            if point in self.words
+        ]
+        best = max(shared, default=(0, False, 0, None))
+        return best[3] if best[0] >= _SHARED_ENOUGH else None
+
+    def _names_setting(self, point: str, asked: set[str]) -> bool:
+        settings = [words for words in self.settings.get(point, []) if words]
+        return bool(settings) and all(asked & words for words in settings)
 
 
 def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSentence], str | None]:
@@ -263,6 +341,10 @@ def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSent
         return [], None
     body = _practice_words(law.provision(practice))
     verdict = "yes" if _PROHIBITION_WORDS.search(last_question(asked.question)) else "no"
+    if not practices.in_its_setting(practice, asked.reading):
+        # "Real-time face recognition in our shopping mall?": point (h) prohibits it for law
+        # enforcement; whether it is prohibited here depends on what the question leaves out.
+        verdict = "depends"
     return [
         LeadSentence(
             f"{label_for(practice)} lists among the prohibited AI practices {body}"

@@ -11,6 +11,7 @@ from datetime import date
 from desk.citations import ancestors, label_for, roman_to_int, split_anchor
 from desk.divisions import divisions
 from desk.index.loaded import Corpus
+from desk.links import defined_terms
 from desk.roles import RoleReading
 from desk.statements import title_of
 from desk.timeline import Timeline
@@ -34,6 +35,7 @@ class Law:
                 self._under.setdefault(holder, []).append(provision)
         self.last_article, self.inserted_articles, self.last_recital, self.last_annex = self._extent()
         self.divisions = divisions(self.in_force)  # chapters and sections
+        self.terms = defined_terms(corpus)  # Article 3's terms, lower-cased, longest first
 
     def provision(self, anchor: str) -> Provision | None:
         return self.corpus.provision(anchor)

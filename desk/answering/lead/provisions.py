@@ -26,7 +26,7 @@ from desk.citations import label_for, split_anchor
 from desk.history import IN_FORCE_SOURCE, asks_about_earlier, is_earlier
 from desk.statements import Statement, item_body, lower_first, statements, title_of
 from desk.types import Authority
-from desk.understanding import Kind
+from desk.understanding import STATES_CONTENTS, Kind, document_asked_about
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
 _BEST = 2  # statements of the best-ranked provisions a lead may draw on
@@ -49,6 +49,12 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         asked_words = asked.question.lower().replace("'", "’")
         if term and passage.anchor not in recognised and term.group(1).lower() not in asked_words:
             continue
+        if (
+            term
+            and passage.anchor not in recognised
+            and _within_a_longer_term(law, term.group(1), asked_words)
+        ):
+            continue  # 'risk' in "what is the threshold for systemic risk?"
         body = as_part(re.sub(r"^\(\d+\)\s*", "", meaning))
         said = LeadSentence(
             f"Under {label_for(passage.anchor)}, {body}{asked.numbering.marker(passage.anchor)}."
@@ -58,6 +64,16 @@ def definition(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         if len(written) == max(1, min(len(recognised), _DEFINITIONS)):
             break
     return written, None
+
+
+def _within_a_longer_term(law: Law, term: str, question: str) -> bool:
+    """The question uses the term only as part of a longer one Article 3 defines."""
+    term = term.lower()
+    longer = [t for t in law.terms if t != term and re.search(rf"\b{re.escape(term)}\b", t)]
+    rest = question
+    for found in longer:
+        rest = rest.replace(found, " ")
+    return bool(longer) and not re.search(rf"\b{re.escape(term)}\b", rest)
 
 
 def _meaning(text: str) -> str | None:
@@ -180,6 +196,65 @@ def _areas(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
 _AREA_OPENS = re.compile(r"^\d+\.")
 
 
+_LISTED_AT_MOST = 10  # items a lead names of what a document must contain
+
+
+def contents(law: Law, asked: Asked) -> list[LeadSentence]:
+    """ "What must be in the instructions for use?": the list the law gives of what they "shall
+    contain", each item by its first words and cited (Article 13(3): (a) the identity and the
+    contact details of the provider … [1]; (b) …), from the best-ranked passage that is an item
+    of such a list."""
+    if document_asked_about(asked.question) is None:
+        return []
+    for passage in asked.numbering.passages[: _BEST + 1]:
+        if passage.source_id != IN_FORCE_SOURCE or passage.authority is not Authority.BINDING:
+            continue
+        point = law.provision(passage.anchor)
+        while point is not None and point.parent and not _states_contents(law.provision(point.parent)):
+            point = law.provision(point.parent)  # a sub-point: up to the list that holds it
+        holder = law.provision(point.parent) if point is not None and point.parent else None
+        if holder is None or not _states_contents(holder):
+            continue
+        items = [p for p in law.children(holder.anchor) if p.kind.value == "point"]
+        if len(items) < 2:
+            continue
+        listed = "; ".join(
+            f"{_item_opening(item)}{asked.numbering.marker(item.anchor)}" for item in items[:_LISTED_AT_MOST]
+        )
+        more = "; …" if len(items) > _LISTED_AT_MOST else ""
+        opening = as_part(holder.text.strip().splitlines()[0])
+        return [LeadSentence(f"{_under(label_for(holder.anchor), opening)}: {listed}{more}.")]
+    return []
+
+
+def _states_contents(provision) -> bool:
+    """The provision opens with what a document "shall contain" and a list of it."""
+    if provision is None or not provision.text.strip():
+        return False
+    first = provision.text.strip().splitlines()[0]
+    return first.rstrip().endswith(":") and bool(re.search(STATES_CONTENTS, first, re.I))
+
+
+def _item_opening(item) -> str:
+    """An item's number and first words, up to where its details begin: '1. A general
+    description of the AI system …', '(b) the characteristics, capabilities and limitations of
+    performance of the high-risk AI system …'."""
+    words = " ".join(item.text.strip().splitlines()[0].split()).rstrip(" :;.")
+    cut = _DETAILS_BEGIN.split(words, maxsplit=1)[0].rstrip(" ,;:")
+    shown = cut.split()
+    if len(shown) > _ITEM_WORDS:
+        cut = " ".join(shown[:_ITEM_WORDS])
+    number = split_anchor(item.anchor)[1][-1][1]
+    label = f"({number})" if number.isalpha() else f"{number}."
+    return f"{label} {cut}" + ("" if cut == words else " …")
+
+
+_DETAILS_BEGIN = re.compile(
+    r",?\s+(?:including|in particular|where|which|as well as|in accordance with)\b|[;:]"
+)
+_ITEM_WORDS = 16
+
+
 def division(law: Law, asked: Asked) -> list[LeadSentence]:
     """What a chapter or section the question names holds, by its articles' own titles:
     'Chapter V (General-purpose AI models) holds 6 articles: Article 51 (…) [1], …'; a
@@ -241,6 +316,8 @@ def most_relevant(
             continue  # a ban said beside an answer it does not belong to reads as the verdict
         if unit == _HIGH_RISK_USES and _names_annex_iii_as_setting(asked):
             continue  # "our Annex III system": the question says what it is; a use of it is noise
+        if _asks_class_of_an_unnamed_use(asked) and unit not in _CLASSIFICATION_RULES:
+            continue  # "is a recommender high-risk?": the rules that classify, not a notified body's duty
         units.add(unit)
         title = title_of(passage.heading_path) if "." not in passage.anchor else None
         heading = label_for(passage.anchor) + (f" ({title})" if title else "")
@@ -317,6 +394,14 @@ def _asks_about_prohibitions(asked: Asked) -> bool:
 
 
 _HIGH_RISK_USES = "anx-III"
+# What decides whether a system is high-risk: Article 6, Annexes I and III, Article 50's
+# transparency cases, and how Annex III is amended.
+_CLASSIFICATION_RULES = frozenset({"art-6", "anx-I", "anx-III", "art-50", "art-7"})
+
+
+def _asks_class_of_an_unnamed_use(asked: Asked) -> bool:
+    """Whether a system is high-risk is all that is asked, of a use no Annex III point names."""
+    return asked.reading.kinds == (Kind.HIGH_RISK,) and asked.reading.use is None
 
 
 def _names_annex_iii_as_setting(asked: Asked) -> bool:

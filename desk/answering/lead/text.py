@@ -116,6 +116,13 @@ def own_item(provision: Provision) -> str:
     return re.sub(r"^[A-Z][^:;]{2,80}:\s+(?=AI systems)", "", body)
 
 
+def first_words(item: str) -> str:
+    """An item up to its first comma or semicolon, marked as cut where it was: a list's items
+    named in a lead, each quoted whole below it."""
+    cut = re.split(r"[,;]\s", item, maxsplit=1)[0].rstrip(" ,;.")
+    return cut if cut == item.rstrip(" ,;.") else f"{cut} …"
+
+
 def after_comma(sentence: str) -> str:
     """'By derogation from paragraph 2, an AI system …' -> 'an AI system …'."""
     text = as_part(sentence)
