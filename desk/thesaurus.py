@@ -56,6 +56,8 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bnud(e|es|ity|ify|ifying)\b|\bundress\w*|\bintimate (images?|photos?|pictures?)|\bsexually explicit",
      "realistic images of an identifiable natural person's intimate parts sexually explicit activities without consent"),
     (r"\bbans?\b|\bbanned\b", "prohibited AI practices"),
+    (r"\bkeep\w* (the |our |its )?(technical )?documentation\b|\bdocumentation\b.{0,30}\bhow long\b",
+     "documentation keeping at the disposal of the national competent authorities for a period ending 10 years"),
     (r"\bdark patterns?|\bsubliminal|\bmanipulat\w+", "subliminal techniques or purposefully manipulative or deceptive techniques"),
     (r"\b(face|facial) recognition|\bface (match\w*|search)", "remote biometric identification system"),
     (r"\b(foundation models?|llms?|large language models?)\b", "general-purpose AI model"),

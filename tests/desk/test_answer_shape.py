@@ -703,3 +703,8 @@ def test_whether_an_unlisted_use_is_high_risk_is_answered_by_the_classification_
     answer = ask(client, "Is a recommender system on an e-commerce site high-risk?")
     assert answer["lead"].startswith("That depends on its use")
     assert {a.split(".")[0] for a in _lead_cites(answer)} <= {"art-6", "anx-I", "anx-III", "art-50", "art-7"}
+
+
+def test_how_long_technical_documentation_is_kept_is_article_18(client):
+    answer = ask(client, "How long must providers keep technical documentation?")
+    assert _lead_cites(answer)[0] == "art-18.par-1" and "10 years" in _sentences(answer["lead"])[0]
