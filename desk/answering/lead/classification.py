@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from desk.answering.lead.law import Asked, Law
-from desk.answering.lead.text import after_comma, and_, as_part, first_words, own_item
+from desk.answering.lead.text import after_comma, and_, area_name, as_part, first_words, own_item
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for, split_anchor
 from desk.index.lexical import tokens
@@ -21,7 +21,7 @@ from desk.routing import (
 )
 from desk.statements import item_body, lower_first, sentence_case, statements
 from desk.thesaurus import in_the_acts_words
-from desk.types import Passage
+from desk.types import Passage, Provision
 from desk.understanding import Kind, Reading, kinds_of, last_question
 
 NOT_AS_SUCH = "Not as such: "  # the verdict is in the words: kept when judged, else left out
@@ -85,20 +85,19 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     if point is None:
         return [], None
     if anchor is None:  # an area named, none of its uses: the area's uses, no verdict
-        listed = f"{label_for(reading.use)} ({lower_first(area_name(point) or '')})".replace(" ()", "")
+        name = area_name(point)
+        listed = label_for(reading.use) + (f" ({lower_first(name)})" if name else "")
         uses = [
             f"({split_anchor(p.anchor)[1][-1][1]}) {first_words(own_item(p))}"
             for p in law.children(reading.use)
             if p.kind.value == "point"
         ]
+        these = f"these uses: {'; '.join(uses)}" if uses else "the uses"
         marker = numbering.marker(reading.use, HIGH_RISK_BY_USE)
         return [
             LeadSentence(
                 f"That depends on the use: {label_for(HIGH_RISK_BY_USE)} makes high-risk the AI systems "
-                f"listed in Annex III, and {listed} lists these uses: {'; '.join(uses)}{marker}."
-                if uses
-                else f"That depends on the use: {label_for(HIGH_RISK_BY_USE)} makes high-risk the AI systems "
-                f"listed in Annex III, and {listed} lists the uses{marker}."
+                f"listed in Annex III, and {listed} lists {these}{marker}."
             )
         ], None
     use = own_item(point)
@@ -122,7 +121,9 @@ def _annex_iii_use(law: Law, asked: Asked) -> tuple[list[LeadSentence], str | No
     return written + _the_exception(exception, asked, profiling, conditions), verdict
 
 
-def _the_exception(exception, asked: Asked, profiling: bool, conditions: list[str]) -> list[LeadSentence]:
+def _the_exception(
+    exception: Provision, asked: Asked, profiling: bool, conditions: list[str]
+) -> list[LeadSentence]:
     """Article 6(3) as it bears on the question: its "always high-risk" for profiling; its
     derogation with the conditions the question describes; else the derogation and its limit."""
     said = [s for s in statements(exception.text) if not s.lead_in]
@@ -143,15 +144,6 @@ def _the_exception(exception, asked: Asked, profiling: bool, conditions: list[st
     if derogation:
         return [LeadSentence(f"The exception is {label}: {derogation}; but {always}{mark}.")]
     return []
-
-
-_AREA = re.compile(r"^(?:\d+\.\s*)?([^:\n]{3,160}):")
-
-
-def area_name(point) -> str | None:
-    """An Annex III point's area, the words before its colon: 'Education and vocational training'."""
-    found = _AREA.match(point.text.strip())
-    return found.group(1).strip() if found else None
 
 
 def performs_profiling(question: str) -> bool:
@@ -302,7 +294,7 @@ class Practices:
     def in_its_setting(self, point: str, reading: Reading) -> bool:
         """The question says it is where and for what the practice is prohibited (or the
         practice is prohibited wherever it is used)."""
-        return all(_asked_with_settings(reading) & words for words in self.settings.get(point, []) if words)
+        return not self._settings(point) or self._names_setting(point, _asked_with_settings(reading))
 
     def prohibiting(self, reading: Reading, passages: Sequence[Passage]) -> str | None:
         """The point that prohibits what the question asks about, when what it asks is whether
@@ -328,8 +320,12 @@ class Practices:
         best = max(shared, default=(0, False, 0, None))
         return best[3] if best[0] >= _SHARED_ENOUGH else None
 
+    def _settings(self, point: str) -> list[set[str]]:
+        return [words for words in self.settings.get(point, []) if words]
+
     def _names_setting(self, point: str, asked: set[str]) -> bool:
-        settings = [words for words in self.settings.get(point, []) if words]
+        """The question names each of the point's settings (and it has some)."""
+        settings = self._settings(point)
         return bool(settings) and all(asked & words for words in settings)
 
 

@@ -8,11 +8,11 @@ import re
 from collections.abc import Sequence, Set
 
 from desk import divisions
-from desk.answering.lead.classification import area_name
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for, plain_statement
 from desk.answering.lead.text import (
     and_,
+    area_name,
     as_part,
     asks_how_long,
     first_sentence,
@@ -25,7 +25,7 @@ from desk.backends.extractive import best_statements
 from desk.citations import label_for, split_anchor
 from desk.history import IN_FORCE_SOURCE, asks_about_earlier, is_earlier
 from desk.statements import Statement, item_body, lower_first, statements, title_of
-from desk.types import Authority
+from desk.types import Authority, Passage, Provision
 from desk.understanding import STATES_CONTENTS, Kind, document_asked_about
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
@@ -227,7 +227,7 @@ def contents(law: Law, asked: Asked) -> list[LeadSentence]:
     return []
 
 
-def _states_contents(provision) -> bool:
+def _states_contents(provision: Provision | None) -> bool:
     """The provision opens with what a document "shall contain" and a list of it."""
     if provision is None or not provision.text.strip():
         return False
@@ -235,7 +235,7 @@ def _states_contents(provision) -> bool:
     return first.rstrip().endswith(":") and bool(re.search(STATES_CONTENTS, first, re.I))
 
 
-def _item_opening(item) -> str:
+def _item_opening(item: Provision) -> str:
     """An item's number and first words, up to where its details begin: '1. A general
     description of the AI system …', '(b) the characteristics, capabilities and limitations of
     performance of the high-risk AI system …'."""
@@ -333,7 +333,7 @@ def most_relevant(
     return written
 
 
-def _leant_on(passage, statement: Statement) -> Statement | None:
+def _leant_on(passage: Passage, statement: Statement) -> Statement | None:
     """The statement of the passage just before one that leans on it, if that one stands alone."""
     said = statements(passage.text)
     at = said.index(statement) if statement in said else 0

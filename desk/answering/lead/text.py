@@ -123,6 +123,15 @@ def first_words(item: str) -> str:
     return cut if cut == item.rstrip(" ,;.") else f"{cut} …"
 
 
+_AREA = re.compile(r"^(?:\d+\.\s*)?([^:\n]{3,160}):")
+
+
+def area_name(point: Provision) -> str | None:
+    """An annex point's area, the words before its colon: 'Education and vocational training'."""
+    found = _AREA.match(point.text.strip())
+    return found.group(1).strip() if found else None
+
+
 def after_comma(sentence: str) -> str:
     """'By derogation from paragraph 2, an AI system …' -> 'an AI system …'."""
     text = as_part(sentence)
