@@ -153,7 +153,7 @@ def other_regime(question: str) -> OtherRegime | None:
 # Words that ask what the law requires, allows or sanctions: "AI" beside them is a question
 # for the desk; "AI" in passing ("our machine-learning engineer's visa") is not.
 _REGULATORY = re.compile(
-    r"\b(laws?|legal\w*|rules?|regulat\w+|requir\w*|compl\w+|obligat\w+|allowed|permitted|prohibit\w*|bann?\w*"
+    r"\b(laws?|legal\w*|illegal\w*|rules?|regulat\w+|requir\w*|compl\w+|obligat\w+|allowed|permitted|prohibit\w*|bann?\w*"
     r"|fine[sd]?(?![- ]?tun)|penalt\w+|risks?|act|must|duty|duties|register\w*|documentation|transparen\w+"
     r"|disclos\w+|label\w*|assess\w*|certif\w+|appl(y|ies)|deadlines?|exempt\w*|lawful|liab\w+|deploy\w*"
     r"|provider|oversight|notif\w+|market|supervis\w+|authorit\w+|classif\w+|gesetz\w*|pflicht\w*"

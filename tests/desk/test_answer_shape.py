@@ -708,3 +708,20 @@ def test_whether_an_unlisted_use_is_high_risk_is_answered_by_the_classification_
 def test_how_long_technical_documentation_is_kept_is_article_18(client):
     answer = ask(client, "How long must providers keep technical documentation?")
     assert _lead_cites(answer)[0] == "art-18.par-1" and "10 years" in _sentences(answer["lead"])[0]
+
+
+def test_generated_images_in_general_are_not_answered_as_banned(client):
+    # Point (ba) bans realistic images of a person's intimate parts or sexual activity without
+    # consent; the lead opened "Yes:" to "Are AI-generated images banned?".
+    assert ask(client, "Are AI-generated images banned?")["lead"].startswith("It depends: Article 5(1)(ba)")
+
+
+def test_whether_an_annex_iii_use_is_prohibited_is_answered_with_its_class(client):
+    answer = ask(client, "Is using AI to screen job applicants prohibited?")
+    assert not answer["lead"].startswith(("Yes", "No"))
+    assert any(a.startswith("anx-III.pt-4") for a in _lead_cites(answer))
+    assert not any(a.startswith("art-5.") for a in _lead_cites(answer)[:1])
+
+
+def test_whether_a_deepfake_is_illegal_is_not_declined(client):
+    assert not ask(client, "Is a deepfake of a politician illegal?")["declined"]

@@ -22,7 +22,7 @@ from desk.routing import (
 from desk.statements import item_body, lower_first, sentence_case, statements
 from desk.thesaurus import in_the_acts_words
 from desk.types import Passage, Provision
-from desk.understanding import Kind, Reading, kinds_of, last_question
+from desk.understanding import Kind, Reading, annex_iii_area, kinds_of, last_question
 
 NOT_AS_SUCH = "Not as such: "  # the verdict is in the words: kept when judged, else left out
 _PRACTICES = "art-5.par-1"  # the prohibited practices, point by point
@@ -201,9 +201,15 @@ _COMMON_SHARE = 0.04  # of the Act's provisions: a word in more of them is too c
 _SHARED_ENOUGH = 2  # of a practice's own words, for the question to be about it
 _SETTING_OPENS = r"\b(?:for the purposes? of|in the areas? of|in publicly accessible spaces)\b"
 # A setting runs to the next comma; what a system infers runs through its list ("their race,
-# political opinions, trade union membership, …").
-_SETTING = re.compile(rf"{_SETTING_OPENS}(?:(?!{_SETTING_OPENS})[^,;:])*|\bto deduce or infer\b[^;:]*")
-_SETTING_WORDS = frozenset({"area", "purpos", "deduc", "infer"})  # words that open a setting, not the setting
+# political opinions, trade union membership, …"), and so does whose images it makes.
+_SETTING = re.compile(
+    rf"{_SETTING_OPENS}(?:(?!{_SETTING_OPENS})[^,;:])*|\bto deduce or infer\b[^;:]*"
+    # Of whom a realistic image is made: "an identifiable natural person’s intimate parts, or … an
+    # identifiable natural person engaged in sexually explicit activities".
+    r"|\bintimate parts\b[^;:]*?\bsexually explicit activities\b"
+)
+# Words that open a setting, or that every image-maker's question uses, not the setting.
+_SETTING_WORDS = frozenset({"area", "purpos", "deduc", "infer", "identifi", "natur", "person", "engag"})
 
 
 # How a question names the settings Article 5 speaks of: employees are at the workplace, the
@@ -333,6 +339,11 @@ def allowed(law: Law, practices: Practices, asked: Asked) -> tuple[list[LeadSent
     if asks_for_the_list(asked.question):
         return prohibited_practices(law, asked), None
     practice = practices.prohibiting(asked.reading, asked.numbering.passages)
+    if practice is None and asked.reading.use and annex_iii_area(last_question(asked.question).lower()):
+        # "Is using AI to screen job applicants prohibited?": no ban is found for it, and the use
+        # it asks about is one Annex III lists; what the law says of it, with no verdict. (Not
+        # "We build a hiring model. May we process ethnicity data for it?": the use is the setting.)
+        return _annex_iii_use(law, asked)[0], None
     if practice is None:  # not one Article 5 names: no verdict the law's structure gives
         return [], None
     body = _practice_words(law.provision(practice))
