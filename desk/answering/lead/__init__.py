@@ -248,7 +248,7 @@ def _without_repeats(sentences: Sequence[LeadSentence]) -> list[LeadSentence]:
     return kept
 
 
-_VERDICT = re.compile(r"^(Yes|No|It depends)\b")
+_VERDICT = re.compile(rf"^({'|'.join(_VERDICT_WORDS.values())})\b")  # what `_opened` writes
 
 
 def _cited(sentences: Sequence[LeadSentence]) -> set[int]:

@@ -182,8 +182,7 @@ def _areas(law: Law, anchor: str, asked: Asked) -> list[LeadSentence]:
     if len(named) < 2 or len(named) != len(points):
         return []
     found = law.provision(anchor)
-    title = title_of(found.heading_path) if found else None
-    heading = label_for(anchor) + (f" ({title})" if title else "")
+    heading = law.titled(anchor)
     listed = "; ".join(f"{split_anchor(a)[1][-1][1]}. {name}{asked.numbering.marker(a)}" for a, name in named)
     # Its own opening words where it has them ("High-risk AI systems pursuant to Article 6(2)
     # are the AI systems listed in any of the following areas:").
