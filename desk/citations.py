@@ -478,6 +478,17 @@ _TYPED = (
         ),
         lambda m: f"{m.group(3)}({m.group(1) or ORDINALS.index(m.group(2).lower()) + 1})",
     ),
+    # "art 5(1)(k)", typed without the dot.
+    (re.compile(r"\bart(?=\s*\d)", re.I), lambda m: "Art."),
+    # German and French paragraphs: "Art. 10 Abs. 5 lit. a", "article 10, paragraphe 5": Article 10(5)(a).
+    (
+        re.compile(
+            r"\bArt(?:ikel|icle|\.)?\s*(\d{1,3}[a-z]?)\s*,?\s*(?:Abs\.?|Absatz|paragraphe|§)\s*(\d{1,2}[a-z]?)"
+            r"(?:\s*,?\s*(?:lit\.?|Buchst\.?|Buchstabe|point)\s*([a-z]{1,2})\b\)?)?",
+            re.I,
+        ),
+        lambda m: f"Article {m.group(1)}({m.group(2)})" + (f"({m.group(3)})" if m.group(3) else ""),
+    ),
     (
         re.compile(r"\b(Annex\s+[IVXL]+)\s+(\d{1,2})(?=[\s(,.?]|$)"),
         lambda m: f"{m.group(1)}, point {m.group(2)}",

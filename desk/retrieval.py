@@ -38,7 +38,6 @@ from desk.types import Authority, Passage
 from desk.understanding import (
     ALREADY_PLACED,
     GPAI,
-    STATES_CONTENTS,
     annex_iii_area,
     asks_about_eu_action,
     asks_about_the_plan,
@@ -46,6 +45,7 @@ from desk.understanding import (
     asks_classification,
     asks_when,
     document_asked_about,
+    opens_list_of,
     subject_named_by_word,
 )
 
@@ -391,12 +391,10 @@ class HybridRetriever:
         document = document_asked_about(query)
         if document is None or len(query.split()) > _TITLE_ASKED_WITHIN:
             return []  # in a longer question it is one ask among others (measured worse on dev)
-        # The list's own opening line: "The instructions for use shall contain … information:".
-        states = re.compile(
-            rf"\b{re.escape(document)}\b[^.;:\n]{{0,80}}{STATES_CONTENTS}[^\n]*:\s*$", re.I | re.M
-        )
         for passage in self.index.passages:
-            if passage.source_id == "ai-act-consolidated" and states.search(passage.text):
+            if passage.source_id == "ai-act-consolidated" and any(
+                opens_list_of(document, line) for line in passage.text.splitlines()
+            ):
                 return [passage.anchor]
         return []
 

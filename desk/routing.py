@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from desk.understanding import Kind, Reading, kinds_of, last_question
+from desk.understanding import GPAI, Kind, Reading, kinds_of, last_question
 
 FINE_TIERS = {
     "prohibited": "art-99.par-3",  # Article 5 practices
@@ -111,6 +111,52 @@ def about_products(lowered: str) -> bool:
     return bool(_PRODUCT.search(lowered))
 
 
+# What a question asks about, whatever its kind, and the provision that governs it.
+_GOVERNED_SUBJECTS = tuple(
+    (re.compile(pattern), anchors)
+    for pattern, anchors in (
+        # Telling people an AI system is used on them: workers before a workplace system
+        # (Article 26(7)), persons an Annex III system decides about (Article 26(11)).
+        (r"\b(tell|inform|notify)\b[^.?!]{0,30}\b(employees|workers|staff)\b", ("art-26.par-7",)),
+        (
+            r"\b(tell|inform|notify)\b[^.?!]{0,30}\b(candidates|applicants|people|persons|individuals|customers"
+            r"|patients|students|tenants|borrowers|clients)\b",
+            ("art-26.par-11",),
+        ),
+        # Registering: before placing on the market (Article 49(1)). A real-world test is
+        # registered under its own rules (Article 60(4)(c)).
+        (
+            r"^(?![^?]*\btest)[^?]*\b(must|need to|have to|required to|should|when|how|who|do we|does)\b"
+            r"[^.?!]{0,40}\bregist(er|ered|ering|ration)\b",
+            ("art-49.par-1",),
+        ),
+        # Who enforces: the national competent authorities (Article 70(1)); the AI Office's own
+        # competences for general-purpose AI models and the systems built on them are left to search.
+        (
+            r"\bwho (enforces|supervises|polices|oversees|regulates|is in charge of)\b"
+            r"|\bwhich (regulator|watchdog|authorit(y|ies))\b[^.?!]{0,40}"
+            r"\b(enforce|supervis|competent|in charge)",
+            ("art-70.par-1",),
+        ),
+        # A system made for the firm's own use is put into service (Article 3, point (11)).
+        (
+            r"\b(internal(ly)?|in-house|in house) (use|tools?|systems?|only)\b"
+            r"|\b(use|used|using) (it |them )?(only )?internally\b|\bown (internal )?use\b",
+            ("art-3.pt-11",),
+        ),
+    )
+)
+
+
+def governed_subjects(lowered: str) -> list[str]:
+    """The provisions that govern what the question asks about (telling people, registering,
+    who enforces, own use), whatever its kind."""
+    anchors = [a for pattern, found in _GOVERNED_SUBJECTS if pattern.search(lowered) for a in found]
+    if GPAI.search(lowered) or re.search(r"\bgeneral[- ]purpose\b", lowered):
+        anchors = [a for a in anchors if a != "art-70.par-1"]
+    return anchors
+
+
 def governing(reading: Reading) -> list[str]:
     """The provisions retrieval weighs first for a question of this reading."""
     lowered = " ".join(reading.question.lower().split())
@@ -126,6 +172,7 @@ def governing(reading: Reading) -> list[str]:
             anchors += [*transparency_duties(lowered)[:1], HIGH_RISK_BY_USE]
     if reading.transparency and (Kind.ALLOWED in asked or Kind.DUTIES in asked):
         anchors += transparency_duties(lowered)[:2]
+    anchors += governed_subjects(lowered)
     return list(dict.fromkeys(anchors))
 
 

@@ -70,6 +70,14 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
      r" (companies|company|firms?|providers?|businesses|developers?)\b|\boutside the (eu|union)\b",
      "providers placing on the market in the Union irrespective of whether established in a third country "
      "output produced by the AI system is used in the Union"),
+    (r"\b(tell|inform|notify)\b.{0,30}\b(candidates|applicants|employees|workers|staff|people|persons|individuals"
+     r"|customers|users|patients|students|tenants|borrowers|clients)\b",
+     "inform the natural persons that they are subject to the use"),
+    (r"\bregist\w*\b.{0,40}\b(eu|union) database|\b(eu|union) database\b.{0,40}\bregist\w*",
+     "before placing on the market or putting into service register themselves and their system in the EU database"),
+    (r"\b(internal(ly)?|in-house|in house) (use|tools?|systems?|only)|\b(use|used|using) (it |them )?(only )?internally"
+     r"|\bown (internal )?use\b|\bnever (sell|sold|licen[cs]e)",
+     "putting into service supply of an AI system for own use"),
 )  # fmt: skip
 
 _PATTERNS = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words in _ENTRIES)

@@ -206,6 +206,14 @@ def _regime_asked(question: str) -> OtherRegime | None:
     asking = [s for s in sentences if s.endswith("?")] or sentences
     if regime is None or any(other_regime(s) is not None for s in asking):
         return regime
+    # A name that runs into what is asked ("… in New York City. Do we need a bias audit?").
+    named = regime.pattern.search(question)
+    starts = [question.find(s) for s in asking]
+    if named and any(
+        start <= named.end() - 1 and named.start() < start + len(s)
+        for start, s in zip(starts, asking, strict=True)
+    ):
+        return regime
     return None
 
 
@@ -240,7 +248,21 @@ _ASKS_CONTENTS = re.compile(
     r"|\b(?:contents?|content requirements) (?:of|for) (?:the |a |an |our )?([\w -]{3,60}?)\s*\?",
     re.I,
 )
-STATES_CONTENTS = r"\bshall (?:contain|include|state|comprise|set out)\b"
+# A list's opening line: "The instructions for use shall contain …:", "… an assessment consisting of:".
+STATES_CONTENTS = r"\b(?:shall (?:contain|include|state|comprise|set out)|consisting of)\b"
+_LIST_OPENING = re.compile(rf"{STATES_CONTENTS}[^\n]*:\s*$", re.I)
+_NOT_NAMING = frozenset("the a an of for on our its their to and or".split())
+
+
+def opens_list_of(document: str, line: str) -> bool:
+    """The line opens the law's list of what the document holds: it states contents, ends in a
+    colon, and names the document in its own words, in any order ("an assessment of the impact
+    on fundamental rights … consisting of:" opens the fundamental rights impact assessment's)."""
+    if not _LIST_OPENING.search(line):
+        return False
+    lowered = line.lower()
+    words = [w for w in re.findall(r"[a-z]+", document.lower()) if w not in _NOT_NAMING]
+    return bool(words) and all(re.search(rf"\b{w}", lowered) for w in words)
 
 
 def document_asked_about(question: str) -> str | None:

@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from desk import routing
 from desk.answering.checks import CheckedText, check
-from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, in_english, language_of
+from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, language_of
+from desk.answering.language import glossed as glossed_in_english
 from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
 from desk.answering.scope import (
@@ -33,6 +34,7 @@ from desk.answering.scope import (
     mentions_ai,
     names_the_acts_own,
     redirect_lead,
+    without_overrides,
 )
 from desk.answering.verify import verify, verify_text
 from desk.backends import Backend, BackendError, BackendGarbage, Prompt
@@ -237,7 +239,7 @@ class Answerer:
         """What a question asks, for whom; a follow-up that leans on the last turn made whole.
         A question that stands on its own is read on its own: no earlier question, no earlier role."""
         language = language_of(question)
-        glossed = f"{question} {in_english(question)}" if language != "en" else question
+        glossed = glossed_in_english(question) if language != "en" else question
         own = self._read(glossed, bool(history))
         query = self.standalone(glossed, history, own)
         reading = own if query == glossed else self._read(query, False)
@@ -336,8 +338,11 @@ class Answerer:
             return False
         if asks_for_other_work(asking.question):
             return True  # "write a poem for our AI launch": AI in passing, a task not a question
-        if mentions_ai(asking.query) or names_the_acts_own(asking.query):
+        asked = without_overrides(asking.query)  # "Forget the AI Act. …" does not ask about it
+        if mentions_ai(asked) or names_the_acts_own(asked):
             return False
+        if asked != asking.query:  # told to be something else, and then asked nothing of AI or the Act
+            return True
         if _DUTY_WORDS.search(asking.query) and self._names_a_defined_term(asking.query):
             return False  # "What must be in the instructions for use?": a term of the Act, and a duty
         if Kind.POLICY in reading.kinds:

@@ -72,7 +72,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"hochrisiko|haut risque|alto riesgo|alto rischio", "high-risk AI system"),
     (r"\bki[- ]?(system|systeme)\w*|système(s)? d'ia|sistema de ia|sistema di ia", "AI system"),
     (
-        r"\bki[- ]?modell\w*|modèle d'ia à usage général|ki mit allgemeinem verwendungszweck",
+        r"\bki[- ]?modell\w*|modèles? d'ia à usage général|ki mit allgemeinem verwendungszweck",
         "general-purpose AI model",
     ),
     (
@@ -118,3 +118,15 @@ _GLOSSES = tuple((re.compile(pattern, re.IGNORECASE), words) for pattern, words 
 def in_english(question: str) -> str:
     """The Act's English words for the terms a question in another language uses."""
     return " ".join(dict.fromkeys(words for pattern, words in _GLOSSES if pattern.search(question)))
+
+
+def glossed(question: str) -> str:
+    """The question with the Act's English words for its terms, inside its last sentence: what a
+    question asks is read from its last sentence ("Quelles sont les amendes … ?" asks the fines)."""
+    words = in_english(question)
+    if not words:
+        return question
+    stripped = question.rstrip()
+    if stripped.endswith("?"):
+        return f"{stripped[:-1].rstrip()} ({words})?"
+    return f"{stripped} ({words})"

@@ -96,8 +96,13 @@ def compose(prompt: Prompt, limit: int) -> str:
     return "\n".join(_quote_lines(prompt, [candidates[i] for i in sorted(best)]))
 
 
-def best_statements(question: str, passages: list[Passage]) -> list[tuple[int, Statement]]:
-    """Every statement of the passages, (passage number, statement), most relevant first."""
+def best_statements(
+    question: str, passages: list[Passage], acts_words: str = ""
+) -> list[tuple[int, Statement]]:
+    """Every statement of the passages, (passage number, statement), most relevant first.
+    `acts_words`, the Act's wording for the question's everyday terms, weigh less than the
+    question's own: they tell apart statements the question's words score alike ("tell
+    candidates": the statement that deployers "inform the natural persons")."""
     asked = set(tokens([question])[0])
     candidates = [
         (number, statement, words)
@@ -105,8 +110,14 @@ def best_statements(question: str, passages: list[Passage]) -> list[tuple[int, S
         for statement, words in _statements(passage.text)
     ]
     scores = _scores(asked, candidates)
+    if acts_words:
+        extra = set(tokens([acts_words])[0]) - asked
+        scores = [s + _ACTS_WORDS_WEIGHT * e for s, e in zip(scores, _scores(extra, candidates), strict=True)]
     order = sorted(range(len(candidates)), key=lambda i: scores[i], reverse=True)
     return [(candidates[i][0], candidates[i][1]) for i in order]
+
+
+_ACTS_WORDS_WEIGHT = 0.3
 
 
 def _lead_cited(prompt: Prompt, candidates, scores: list[float]) -> list[int]:

@@ -725,3 +725,48 @@ def test_whether_an_annex_iii_use_is_prohibited_is_answered_with_its_class(clien
 
 def test_whether_a_deepfake_is_illegal_is_not_declined(client):
     assert not ask(client, "Is a deepfake of a politician illegal?")["declined"]
+
+
+def test_a_question_in_french_on_gpai_fines_gets_article_101_not_article_100(client):
+    # The French words were searched beside the question but read after its question mark,
+    # so its kind (the fines) was not seen: Article 100's fines on Union institutions led.
+    answer = ask(client, "Quelles sont les amendes pour les fournisseurs de modèles d'IA à usage général ?")
+    assert _lead_cites(answer)[0] == "art-101.par-1" and "EUR 15 000 000" in answer["lead"]
+    assert not any(a.startswith("art-100") for a in _cited(answer))
+
+
+def test_what_an_impact_assessment_must_consist_of_is_article_27_1s_list(client):
+    answer = ask(client, "What must a fundamental rights impact assessment contain?")
+    assert answer["lead"].startswith("Under Article 27(1),")
+    cited = _lead_cites(answer)
+    assert all(f"art-27.par-1.pt-{point}" in cited for point in "abcdef")
+
+
+def test_telling_candidates_that_ai_screens_them_is_article_26_11(client):
+    answer = ask(client, "Do we have to tell candidates that AI screens their CVs?")
+    assert _lead_cites(answer)[0] == "art-26.par-11"
+    assert "shall inform the natural persons" in _sentences(answer["lead"])[0]
+    assert not any(a.startswith("art-26.par-10") for a in _lead_cites(answer))
+
+
+def test_informing_employees_is_article_26_7(client):
+    answer = ask(client, "Must we inform our employees before using an AI shift planner?")
+    assert _lead_cites(answer)[0] == "art-26.par-7"
+
+
+def test_when_to_register_in_the_eu_database_is_article_49_1(client):
+    answer = ask(client, "When must EU database registration happen?")
+    assert _lead_cites(answer)[0] == "art-49.par-1" and "before placing on the market" in answer["lead"]
+
+
+def test_who_enforces_the_act_is_the_national_competent_authorities(client):
+    answer = ask(client, "Who enforces the AI Act in my country?")
+    assert _lead_cites(answer)[0] == "art-70.par-1"
+    assert "market surveillance authority" in _sentences(answer["lead"])[0]
+
+
+def test_a_tool_used_only_internally_is_put_into_service(client):
+    # The lead quoted the ban on generated child sexual abuse material (Article 5(1)(bb)).
+    answer = ask(client, "Is an AI tool we only use internally covered by the AI Act?")
+    assert _lead_cites(answer)[0] == "art-3.pt-11" and "for own use" in answer["lead"]
+    assert not any(a.startswith("art-5.") for a in _lead_cites(answer))

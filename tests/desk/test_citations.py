@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desk.citations import CitationError, find_citations, label_for, parse_citation, resolve
+from desk.citations import CitationError, find_citations, find_named, label_for, parse_citation, resolve
 
 READS = [
     ("Article 5(1)(f)", "art-5.par-1.pt-f"),
@@ -130,3 +130,21 @@ def test_citations_of_the_amending_act_in_running_text_are_its_own(text, anchors
 )
 def test_resolves_against_the_corpus(anchor, known, resolved):
     assert resolve(anchor, known) == resolved
+
+
+@pytest.mark.parametrize(
+    ("typed", "anchor"),
+    [
+        ("art 5(1)(k) bans lie detectors, right?", "art-5.par-1.pt-k"),
+        ("Dürfen wir nach Art. 10 Abs. 5 KI-VO Daten verarbeiten?", "art-10.par-5"),
+        ("Art. 5 Abs. 1 lit. c", "art-5.par-1.pt-c"),
+        ("Artikel 6 Absatz 3", "art-6.par-3"),
+        ("selon l'article 10, paragraphe 5", "art-10.par-5"),
+    ],
+)
+def test_reads_citations_as_typed_without_a_dot_or_in_german_and_french(typed, anchor):
+    assert [found.anchor for found in find_named(typed)] == [anchor]
+
+
+def test_a_year_after_state_of_the_art_is_no_article():
+    assert find_named("state of the art 2024 models") == []

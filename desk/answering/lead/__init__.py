@@ -28,6 +28,7 @@ from desk.answering.lead import (
     coverage,
     dates,
     duties,
+    figures,
     fines,
     guidance,
     plan,
@@ -178,6 +179,12 @@ class Composer:
             # after any correction of the question's premise, which is always said first.
             answer = sorted(sentences[len(corrections) :], key=lambda s: not states_a_duration(s.text))
             sentences = sentences[: len(corrections)] + answer
+        if verdict is None and not corrections:
+            # "Given that Article 73 gives us 30 days …": the law's figure, said first as the correction.
+            at = figures.contradicted(reading.question, sentences, asked.numbering.passages)
+            if at is not None:
+                sentences = [figures.corrected(sentences[at]), *sentences[:at], *sentences[at + 1 :]]
+                verdict = "no"
         return Lead(_without_repeats(sentences)[:MAX_SENTENCES], asked.numbering.passages, verdict)
 
 

@@ -25,6 +25,7 @@ from desk.backends.extractive import best_statements
 from desk.citations import label_for, split_anchor
 from desk.history import IN_FORCE_SOURCE, asks_about_earlier, is_earlier
 from desk.statements import Statement, item_body, lower_first, statements, title_of
+from desk.thesaurus import in_the_acts_words
 from desk.types import Authority, Passage, Provision
 from desk.understanding import STATES_CONTENTS, Kind, document_asked_about
 
@@ -295,7 +296,7 @@ def most_relevant(
     binding = {n for n, p in enumerate(top, start=1) if p.authority is Authority.BINDING}
     written: list[LeadSentence] = []
     units = {p.anchor.split(".")[0] for n, p in numbered[:3] if n in cited}
-    ranked = best_statements(asked.question, top)
+    ranked = best_statements(asked.question, top, in_the_acts_words(asked.question))
     if asks_how_long(asked.question):  # "how long must we keep the logs?": the time limit first
         ranked.sort(key=lambda found: not states_a_duration(found[1].text))
     ranked = _in_force_first(ranked, top)
