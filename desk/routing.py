@@ -8,6 +8,8 @@
                 Annex III point of a use and Article 6(2) are recognised by retrieval itself
     allowed?    chatbots and generated content: Article 50
     duties      the asker's role's duty provisions (desk.roles), Articles 53 to 55 for models
+    any kind    what it asks about: telling people an AI system is used on them (Article 26(11);
+                workers, 26(7)), registering (49(1)), who enforces (70(1)), own use (3(11))
 
 A reviewed table (consolidated text of 27 July 2026); tests/desk/test_routing.py checks that
 each anchor exists and says what this table takes it to say.

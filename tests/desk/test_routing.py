@@ -25,7 +25,18 @@ SAYS = {
     routing.TRANSPARENCY_DUTIES[0]: "interact directly with natural persons",
     routing.TRANSPARENCY_DUTIES[1]: "synthetic audio, image, video or text content",
     routing.TRANSPARENCY_DUTIES[2]: "deep fake",
+    # What a question asks about, whatever its kind (routing.governed_subjects).
+    "art-26.par-11": "shall inform the natural persons that they are subject to the use",
+    "art-26.par-7": "shall inform workers’ representatives and the affected workers",
+    "art-49.par-1": "shall register themselves and their system in the EU database",
+    "art-70.par-1": "at least one market surveillance authority",
+    "art-3.pt-11": "for own use",
 }
+
+
+def test_the_subjects_table_names_only_anchors_checked_above():
+    named = {a for _, anchors in routing._GOVERNED_SUBJECTS for a in anchors}
+    assert named <= set(SAYS)
 
 
 @pytest.fixture(scope="module")
