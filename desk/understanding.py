@@ -249,16 +249,21 @@ _ASKS_CONTENTS = re.compile(
     re.I,
 )
 # A list's opening line: "The instructions for use shall contain …:", "… an assessment consisting of:".
-STATES_CONTENTS = r"\b(?:shall (?:contain|include|state|comprise|set out)|consisting of)\b"
-_LIST_OPENING = re.compile(rf"{STATES_CONTENTS}[^\n]*:\s*$", re.I)
+_STATES_CONTENTS = r"\b(?:shall (?:contain|include|state|comprise|set out)|consisting of)\b"
+_LIST_OPENING = re.compile(rf"{_STATES_CONTENTS}[^\n]*:\s*$", re.I)
 _NOT_NAMING = frozenset("the a an of for on our its their to and or".split())
 
 
+def opens_a_list(line: str) -> bool:
+    """The line states what something holds and ends in a colon: the list follows."""
+    return bool(_LIST_OPENING.search(line))
+
+
 def opens_list_of(document: str, line: str) -> bool:
-    """The line opens the law's list of what the document holds: it states contents, ends in a
-    colon, and names the document in its own words, in any order ("an assessment of the impact
-    on fundamental rights … consisting of:" opens the fundamental rights impact assessment's)."""
-    if not _LIST_OPENING.search(line):
+    """The line opens the law's list of what the document holds, naming the document in its
+    own words, in any order ("an assessment of the impact on fundamental rights … consisting
+    of:" opens the fundamental rights impact assessment's)."""
+    if not opens_a_list(line):
         return False
     lowered = line.lower()
     words = [w for w in re.findall(r"[a-z]+", document.lower()) if w not in _NOT_NAMING]

@@ -23,8 +23,7 @@ from functools import lru_cache
 
 from desk import routing
 from desk.answering.checks import CheckedText, check
-from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, language_of
-from desk.answering.language import glossed as glossed_in_english
+from desk.answering.language import NOTE_ENGLISH_ONLY, UNRELATED, glossed_in_english, language_of
 from desk.answering.lead import Composer, Lead
 from desk.answering.prompt import build_prompt, repeats_instructions, rewrite_prompt
 from desk.answering.scope import (

@@ -120,7 +120,7 @@ def in_english(question: str) -> str:
     return " ".join(dict.fromkeys(words for pattern, words in _GLOSSES if pattern.search(question)))
 
 
-def glossed(question: str) -> str:
+def glossed_in_english(question: str) -> str:
     """The question with the Act's English words for its terms, inside its last sentence: what a
     question asks is read from its last sentence ("Quelles sont les amendes … ?" asks the fines)."""
     words = in_english(question)

@@ -96,6 +96,9 @@ def compose(prompt: Prompt, limit: int) -> str:
     return "\n".join(_quote_lines(prompt, [candidates[i] for i in sorted(best)]))
 
 
+_ACTS_WORDS_WEIGHT = 0.3  # of the Act's words for a question's everyday ones, beside its own
+
+
 def best_statements(
     question: str, passages: list[Passage], acts_words: str = ""
 ) -> list[tuple[int, Statement]]:
@@ -115,9 +118,6 @@ def best_statements(
         scores = [s + _ACTS_WORDS_WEIGHT * e for s, e in zip(scores, _scores(extra, candidates), strict=True)]
     order = sorted(range(len(candidates)), key=lambda i: scores[i], reverse=True)
     return [(candidates[i][0], candidates[i][1]) for i in order]
-
-
-_ACTS_WORDS_WEIGHT = 0.3
 
 
 def _lead_cited(prompt: Prompt, candidates, scores: list[float]) -> list[int]:

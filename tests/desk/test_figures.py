@@ -83,3 +83,8 @@ def test_a_question_with_only_its_own_figures_gets_no_correction(corpus_client):
         corpus_client, "Our model was trained with 10^24 FLOPs. Is it presumed to have systemic risk?"
     )
     assert not answer["lead"].startswith(CORRECTION)
+
+
+def test_a_duration_in_words_is_the_same_figure_as_in_digits():
+    # "three months" in the law and "3 months" in a question are one figure, not a contradiction.
+    assert figures_of("within three months") == figures_of("within 3 months") == {("month", "3")}

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desk.answering.verify import LeadSentence
+from desk.answering.lead.text import DURATION
+from desk.answering.verify import DATE, LeadSentence
 from desk.statements import lower_first
 from desk.types import Passage
 
 CORRECTION = "Not as the question puts it"
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _SCALE = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mn": 1_000_000,
           "billion": 1_000_000_000, "bn": 1_000_000_000}  # fmt: skip
 _AMOUNT = re.compile(
@@ -30,10 +30,10 @@ _AMOUNT = re.compile(
     r"|\b(\d+(?:[.,]\d+)?)\s?(thousand|million|billion|bn|mn|m|k)?\s?(?:eur|euros?)\b"
 )
 _PERCENT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(?:%|per ?cent\b)")
-_DURATION = re.compile(r"\b(\d{1,3}) (hours?|days?|weeks?|months?|years?)\b")
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "ten": "10", "fifteen": "15", "thirty": "30"}  # fmt: skip
 _POWER = re.compile(r"\b10\s?(?:\^|\*\*|e)\s?(\d{1,2})\b|\b1e(\d{1,2})\b")
 _YEAR = re.compile(r"(?<![/\d])\b(20[2-4]\d)\b(?![/\d])")
-_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) (20[2-4]\d)\b")
 # The asker's own facts: a clause that speaks of "we" or "our" states the case, not the law.
 _ASKER = re.compile(r"\b(we|our|us|i|my|me|we're|we've|ours)\b")
 _CLAUSE = re.compile(r"[,;:()?!]|\.\s|\s(?:so|and|but|because|then)\s")
@@ -49,11 +49,12 @@ def figures_of(text: str) -> set[tuple[str, str]]:
         )
         found.add(("amount", _amount(number, scale)))
     found |= {("percent", m.group(1).replace(",", ".")) for m in _PERCENT.finditer(lowered)}
-    for match in _DURATION.finditer(lowered):
-        found.add((match.group(2).rstrip("s"), match.group(1)))
+    for match in DURATION.finditer(lowered):  # "15 days", "three months", "10 working days"
+        number, unit = match.group(1), match.group(3)
+        found.add((unit.rstrip("s"), _NUMBER_WORDS.get(number, number)))
     found |= {("power", m.group(1) or m.group(2)) for m in _POWER.finditer(lowered)}
     found |= {("year", year) for year in _YEAR.findall(lowered)}
-    found |= {("year", year) for year in _DATE.findall(lowered)}
+    found |= {("year", date[-4:]) for date in DATE.findall(lowered) if _YEAR.fullmatch(date[-4:])}
     return found
 
 

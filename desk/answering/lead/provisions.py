@@ -27,7 +27,7 @@ from desk.history import IN_FORCE_SOURCE, asks_about_earlier, is_earlier
 from desk.statements import Statement, item_body, lower_first, statements, title_of
 from desk.thesaurus import in_the_acts_words
 from desk.types import Authority, Passage, Provision
-from desk.understanding import STATES_CONTENTS, Kind, document_asked_about
+from desk.understanding import Kind, document_asked_about, opens_a_list
 
 _DEFINITION = re.compile(r"art-3\.pt-\d+")
 _BEST = 2  # statements of the best-ranked provisions a lead may draw on
@@ -231,8 +231,7 @@ def _states_contents(provision: Provision | None) -> bool:
     """The provision opens with what a document "shall contain" and a list of it."""
     if provision is None or not provision.text.strip():
         return False
-    first = provision.text.strip().splitlines()[0]
-    return first.rstrip().endswith(":") and bool(re.search(STATES_CONTENTS, first, re.I))
+    return opens_a_list(provision.text.strip().splitlines()[0])
 
 
 def _item_opening(item: Provision) -> str:

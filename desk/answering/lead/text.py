@@ -32,7 +32,7 @@ _ASKS_HOW_LONG = re.compile(
     r"\bhow (long|soon|quickly)\b|\bwithin (what|which|how)\b|\btime limits?\b"
     r"|\bdeadlines?\b|\bretention\b|\bkeep\b[^?]{0,40}\bfor\b"
 )
-_DURATION = re.compile(
+DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|ten|fifteen|thirty)\s+"
     r"(working\s+)?(days?|weeks?|months?|years?|hours?)\b",
     re.I,
@@ -66,7 +66,7 @@ def asks_how_long(question: str) -> bool:
 
 
 def states_a_duration(text: str) -> bool:
-    return bool(_DURATION.search(text))
+    return bool(DURATION.search(text))
 
 
 def stands_alone(sentence: str) -> bool:
