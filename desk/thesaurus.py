@@ -13,6 +13,26 @@ from __future__ import annotations
 
 import re
 
+_ALL_RIGHT = (
+    "is",
+    "it",
+    "be",
+    "am",
+    "are",
+    "was",
+    "it's",
+    "that's",
+    "sounds",
+    "seems",
+    "looks",
+    "perfectly",
+    "totally",
+    "just",
+    "all",
+)
+# A fine, not "fine": "… is fine under the AI Act, isn't it?" says all right; nor "fine-tune".
+FINES = r"\b(fines|fined)\b|" + "".join(rf"(?<!\b{word} )" for word in _ALL_RIGHT) + r"\bfine\b(?![- ]?tun)"
+
 _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"chat ?bots?|virtual assistants?|conversational (ai|agents?|assistants?)|\b(support|service|help ?desk|customer|website|ai) bots?\b"
      r"|\bchatting with\b",
@@ -27,7 +47,7 @@ _ENTRIES: tuple[tuple[str, str], ...] = (
     (r"\bcomplain\w*", "right to lodge a complaint with a market surveillance authority"),
     (r"\bexplanation\b|\bexplain (the|a|its|their) decision|why (the|a) decision",
      "right to explanation of individual decision-making"),
-    (r"\bfine[sd]?\b|\bpenalt\w+|\bsanction\w*", "penalties administrative fines"),
+    (rf"{FINES}|\bpenalt\w+|\bsanction\w*", "penalties administrative fines"),
     (r"\b(start-?ups?|small (companies|company|firms?|businesses))\b", "SMEs, including start-ups"),
     # The stemmer reads "simplifying" and "simplification" as two words.
     (r"\bsimplif(y|ying|ies|ied)\b", "simplified simplification"),

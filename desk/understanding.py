@@ -22,6 +22,7 @@ from functools import lru_cache
 from desk.answering.scope import OtherRegime, other_regime
 from desk.citations import CitationError, find_citations, find_named, label_for, resolve, split_anchor
 from desk.roles import DUTY_QUESTION
+from desk.thesaurus import FINES
 
 
 class Kind(StrEnum):
@@ -68,7 +69,7 @@ _COVERED_QUESTION = re.compile(
     r"|\bexempt\w*|\bexclu(ded|sion|des)\b|\bsubject to the (ai )?act\b"
 )
 _FINE_QUESTION = re.compile(
-    r"\b(fines?|fined|penalt(y|ies)|sanctions?)\b(?![- ]?tun)|\bhow much\b.{0,40}\b(pay|cost|fined?)\b"
+    rf"{FINES}|\b(penalt(y|ies)|sanctions?)\b|\bhow much\b.{{0,40}}\b(pay|cost|fined?)\b"
     # "What happens if we don't comply?": the penalties are what happens.
     r"|\bwhat happens if (we|i|they|you|a company|companies|a provider|providers) (do not|don't|fail to"
     r"|does not|doesn't|are not|aren't|is not|isn't) (comply|compliant)"

@@ -53,6 +53,25 @@ def test_fine_tuning_is_not_a_fine():
     assert Kind.HOW_MUCH not in read_question("Do we become a provider if we fine-tune a model?").kinds
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our staff consented, so running emotion recognition on them is fine under the AI Act, isn't it?",
+        "Is it fine to use a chatbot without telling users?",
+        "That's fine for a pilot, right?",
+    ],
+)
+def test_fine_meaning_all_right_is_not_a_fine(question):
+    assert Kind.HOW_MUCH not in read_question(question).kinds
+
+
+@pytest.mark.parametrize(
+    "question", ["What fine applies to a GPAI provider?", "Can we be fined?", "Is the maximum fine EUR 35m?"]
+)
+def test_a_fine_is_still_a_fine(question):
+    assert Kind.HOW_MUCH in read_question(question).kinds
+
+
 def test_high_risk_as_an_adjective_is_not_a_classification_question():
     reading = read_question("Is there a way to show we voluntarily follow the high-risk requirements?")
     assert Kind.HIGH_RISK not in reading.kinds
