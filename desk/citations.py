@@ -241,7 +241,7 @@ _ARTICLE_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _ANNEX_RE = re.compile(
-    rf"""(?P<anx>{_ANNEX_WORD})\s*(?P<number>{_ROMAN})\b
+    rf"""(?P<anx>{_ANNEX_WORD})\s*(?P<number>{_ROMAN}[a-z]?)\b
         (?P<section>\s*,?\s*Section\s+(?P<sec>[A-Z0-9])\b)?
         (?P<parens>(?:\s*{_PAREN})*)
         (?P<point>\s*,?\s*(?:point|pt\.?)\s*(?P<pt>\d{{1,2}}(?:\.\d{{1,2}})*|[a-z])\b(?P<ptparens>(?:\s*{_PAREN})*))?
@@ -483,11 +483,24 @@ _TYPED = (
     # German and French paragraphs: "Art. 10 Abs. 5 lit. a", "article 10, paragraphe 5": Article 10(5)(a).
     (
         re.compile(
-            r"\bArt(?:ikel|icle|\.)?\s*(\d{1,3}[a-z]?)\s*,?\s*(?:Abs\.?|Absatz|paragraphe|§)\s*(\d{1,2}[a-z]?)"
+            r"\bArt(?:ikel|icle|\.)?\s*(\d{1,3}[a-z]?)\s*,?\s*(?:Abs\.?|Absatz|paragraphe|paragraph|para\.?|§)\s*(\d{1,2}[a-z]?)\b"
             r"(?:\s*,?\s*(?:lit\.?|Buchst\.?|Buchstabe|point)\s*([a-z]{1,2})\b\)?)?",
             re.I,
         ),
         lambda m: f"Article {m.group(1)}({m.group(2)})" + (f"({m.group(3)})" if m.group(3) else ""),
+    ),
+    # "point 9 of Annex III": Annex III, point 9.
+    (
+        re.compile(r"\bpoint\s+(\d{1,2})\s+of\s+(Annex\s+[IVXL]+)\b", re.I),
+        lambda m: f"{m.group(2)}, point {m.group(1)}",
+    ),
+    # "Article 3 point 70", "Art 16 lit. m": a point of an article without paragraphs.
+    (
+        re.compile(
+            r"\bArt(?:icle|\.)?\s*(\d{1,3}[a-z]?)\s*,?\s*(?:point|lit\.?)\s*\(?(\d{1,2}[a-z]?|[a-z]{1,2})\b\)?",
+            re.I,
+        ),
+        lambda m: f"Article {m.group(1)}, point ({m.group(2)})",
     ),
     (
         re.compile(r"\b(Annex\s+[IVXL]+)\s+(\d{1,2})(?=[\s(,.?]|$)"),

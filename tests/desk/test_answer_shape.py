@@ -344,6 +344,38 @@ def test_a_chapter_or_section_that_does_not_exist_is_corrected(client, question,
     assert answer["lead"] == correction and not answer["declined"]
 
 
+def test_a_title_of_the_commissions_proposal_is_corrected_to_the_acts_chapters(client):
+    answer = ask(client, "What does Title III of the AI Act say about high-risk systems?")
+    assert answer["lead"].startswith(
+        "There is no Title III in the AI Act: it is divided into chapters, which run from I to XIII."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "correction"),
+    [
+        # An annex numbers its points without brackets, as its text does.
+        (
+            "What does point 9 of Annex III cover?",
+            "There is no Annex III, point 9 in the AI Act: Annex III has points 1 to 8.",
+        ),
+        ("Art. 5 para 1 lit. i - what does it ban?", "There is no Article 5(1)(i) in the AI Act"),
+        ("Does article 50 paragraph 9 cover chatbots?", "There is no Article 50(9) in the AI Act"),
+        ("What does Article 3 point 70 say?", "There is no Article 3, point (70) in the AI Act"),
+        ("What is set out in Annex IIIa?", "There is no Annex IIIa in the AI Act"),
+    ],
+)
+def test_a_missing_provision_typed_as_firms_type_it_is_corrected(client, question, correction):
+    answer = ask(client, question)
+    assert answer["lead"].startswith(correction) and not answer["declined"]
+
+
+def test_a_points_bare_item_label_is_not_quoted_as_what_it_says(client):
+    # Annex XIV, point 3 opens "a. Symbolic AI and expert systems": "a" is no statement.
+    answer = ask(client, "What's in Annex XIV point 3?")
+    assert answer["lead"].startswith("Annex XIV, point 3: Symbolic AI and expert systems")
+
+
 @pytest.mark.parametrize(
     "question",
     ["Explain Recital 200 of the AI Act.", "What does Annex XV list?", "What is in Article 0 of the AI Act?"],

@@ -140,6 +140,12 @@ def test_resolves_against_the_corpus(anchor, known, resolved):
         ("Art. 5 Abs. 1 lit. c", "art-5.par-1.pt-c"),
         ("Artikel 6 Absatz 3", "art-6.par-3"),
         ("selon l'article 10, paragraphe 5", "art-10.par-5"),
+        ("Art. 5 para 1 lit. i - what does it ban?", "art-5.par-1.pt-i"),
+        ("Does article 50 paragraph 9 cover chatbots?", "art-50.par-9"),
+        ("Art 16 lit. m", "art-16.pt-m"),
+        ("What does Article 3 point 70 say?", "art-3.pt-70"),
+        ("What does point 9 of Annex III cover?", "anx-III.pt-9"),
+        ("What is set out in Annex IIIa?", "anx-IIIa"),
     ],
 )
 def test_reads_citations_as_typed_without_a_dot_or_in_german_and_french(typed, anchor):

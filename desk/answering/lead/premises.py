@@ -4,6 +4,8 @@ to 113 …"), read from the corpus, never typed here."""
 
 from __future__ import annotations
 
+import re
+
 from desk import divisions
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.text import and_, listing
@@ -48,7 +50,12 @@ def _what_it_has(law: Law, missing: MissingProvision) -> tuple[str, str]:
     noun = _NOUNS.get(kind, "parts")
     if not parts:
         return label, f"{label_for(missing.nearest)} has no {noun}"
-    return label, f"{label_for(missing.nearest)} has {noun} {listing(parts, kind)}"
+    # An annex numbers its points without brackets ("Annex III has points 1 to 8"), as its text does.
+    written = "annex-pt" if kind == "pt" and split_anchor(missing.nearest)[1][-1][0] == "anx" else kind
+    return label, f"{label_for(missing.nearest)} has {noun} {listing(parts, written)}"
+
+
+_TITLE = re.compile(r"\bTitle\s+([IVXL]+)\b")
 
 
 def _missing_divisions(law: Law, question: str) -> list[tuple[str, str]]:
@@ -56,6 +63,11 @@ def _missing_divisions(law: Law, question: str) -> list[tuple[str, str]]:
     Section 6 in Chapter III: Chapter III has Sections 1 to 5.' (what it denies, the sentence)"""
     chapters = [c for c, s in law.divisions if s is None]
     said = []
+    # "Title III": the Commission's proposal had titles; the Act as adopted has chapters.
+    for title in dict.fromkeys(_TITLE.findall(question)):
+        if chapters:
+            run = f"it is divided into chapters, which run from {chapters[0]} to {chapters[-1]}"
+            said.append((f"Title {title}", f"There is no Title {title} in the AI Act: {run}."))
     for chapter, section in divisions.named(question):
         if not chapters or (chapter, section) in law.divisions:
             continue

@@ -163,7 +163,8 @@ def provision(law: Law, asked: Asked) -> tuple[list[LeadSentence], None]:
         if areas := _areas(law, anchor, asked):
             return areas, None
         found = law.provision(anchor)
-        said = statements(found.text) if found else []
+        # Not a bare item label ("a." of Annex XIV's "a. Symbolic AI and expert systems").
+        said = [s for s in statements(found.text) if len(s.text.strip(" .")) > 2] if found else []
         if not said:
             continue
         title = title_of(found.heading_path) if "." not in anchor else None
