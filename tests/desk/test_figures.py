@@ -73,8 +73,12 @@ def test_a_wrong_reporting_deadline_is_corrected_through_the_api(corpus_client):
         "Given that Article 73 gives providers 30 days to report a serious incident, can we wait until our "
         "monthly review meeting to file?",
     )
-    assert answer["lead"].startswith(f"{CORRECTION}: under Article 73(")
+    # The general rule is the correction (15 days, paragraph 2); the exception for a death
+    # (10 days, paragraph 4, "notwithstanding paragraph 2") follows it, never in its place.
+    assert answer["lead"].startswith(f"{CORRECTION}: under Article 73(2), ")
+    assert answer["lead"].index("15 days") < answer["lead"].index("10 days")
     assert "30 days" not in answer["lead"]
+    assert "lead_unverified" not in answer["flags"]
 
 
 @pytest.mark.corpus

@@ -2,6 +2,7 @@
 
     reading (kinds, subject) ─► facts the corpus states ─► one to four sentences, each cited
         premises   a provision that does not exist, said first       premises.py
+                   a figure the law states otherwise; a sweeping claim it narrows   figures.py, claims.py
         when       the timeline's date for the subject (Article 113, Article 111)   dates.py
         how much   the fine clause of Article 99's tier, Article 101 for GPAI models  fines.py
         high-risk? the Annex III point's words, Article 6(2), 6(3); Article 50   classification.py
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desk.answering.lead import (
+    claims,
     classification,
     coverage,
     dates,
@@ -183,8 +185,21 @@ class Composer:
             # "Given that Article 73 gives us 30 days …": the law's figure, said first as the correction.
             at = figures.contradicted(reading.question, sentences, asked.numbering.passages)
             if at is not None:
-                sentences = [figures.corrected(sentences[at]), *sentences[:at], *sentences[at + 1 :]]
+                rule = figures.general_rule(self.law, asked, sentences[at])
+                # The rule the quoted exception departs from is the correction; the exception follows.
+                said = [figures.corrected(rule or sentences[at]), *([sentences[at]] if rule else [])]
+                sentences = [*said, *sentences[:at], *sentences[at + 1 :]]
                 verdict = "no"
+        # "Since every deployer must do a FRIA, …": the law's narrower statement, said first.
+        if verdict is None and not corrections and (correcting := claims.correcting(asked, sentences)):
+            sentences, verdict = correcting, "no"
+        # "Since the Omnibus scrapped X, is there still …?": the law in force on X, said first.
+        if (
+            verdict is None
+            and not corrections
+            and (kept := claims.still_in_force(self.law, asked, sentences))
+        ):
+            sentences, verdict = kept, "yes"
         return Lead(_without_repeats(sentences)[:MAX_SENTENCES], asked.numbering.passages, verdict)
 
 

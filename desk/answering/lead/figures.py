@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.plain import plain_for
 from desk.answering.lead.text import DURATION
 from desk.answering.verify import DATE, LeadSentence
-from desk.statements import lower_first
+from desk.citations import label_for
+from desk.statements import lower_first, statements
 from desk.types import Passage
 
 CORRECTION = "Not as the question puts it"
@@ -87,6 +90,38 @@ def contradicted(question: str, sentences: Sequence[LeadSentence], passages: Seq
     for position, sentence in enumerate(sentences):
         if {kind for kind, _ in figures_of(sentence.text)} & kinds:
             return position
+    return None
+
+
+# "Notwithstanding paragraph 2, in the event of the death of a person … 10 days": the
+# exception's figure is not the rule's.
+_DEROGATING = re.compile(r"^\s*(?:notwithstanding|by way of derogation from) paragraph (\d+)\b", re.I)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def general_rule(law: Law, asked: Asked, sentence: LeadSentence) -> LeadSentence | None:
+    """When the sentence with the law's figure quotes an exception to another paragraph
+    ("Notwithstanding paragraph 2, …"), that paragraph's own figure of the same kind, said as
+    the rule the exception departs from; None otherwise."""
+    numbers = [int(n) for n in _MARKER.findall(sentence.text)]
+    passages = asked.numbering.passages
+    if not numbers or not 0 < numbers[0] <= len(passages):
+        return None
+    anchor = passages[numbers[0] - 1].anchor
+    provision = law.provision(anchor)
+    derogates = _DEROGATING.match(provision.text) if provision else None
+    if provision is None or derogates is None or ".par-" not in anchor:
+        return None
+    rule_anchor = f"{anchor.split('.par-')[0]}.par-{derogates.group(1)}"
+    rule = law.provision(rule_anchor)
+    kinds = {kind for kind, _ in figures_of(sentence.text)}
+    if rule is None or not rule.in_force:
+        return None
+    for statement in statements(rule.text):
+        if {kind for kind, _ in figures_of(statement.text)} & kinds:
+            said = plain_for(statement, asked.question)
+            marker = asked.numbering.marker(rule_anchor)
+            return LeadSentence(f"Under {label_for(rule_anchor)}, {lower_first(said)}{marker}.")
     return None
 
 

@@ -1,0 +1,228 @@
+"""A sweeping claim about the law that the law's own words narrow: the lead says so first.
+
+"Since every deployer of high-risk AI must do a fundamental rights impact assessment, which
+template …?", "Since the AI Act bans all facial recognition, do we have to …?": the question
+takes as given that a rule reaches every case of a kind ("every", "all", "any", "everyone").
+When the statement the lead quotes for that rule reaches only some of them (its subject
+narrowed by "that are …", "referred to in …", or the rule limited by "unless", "with the
+exception of", "shall not apply"), the premise is wrong, and the lead opens with "Not as the
+question puts it:" before that statement.
+
+Only a claim the question makes about the law is read (a clause that speaks of the asker, "we
+use …", states the case, not the law), and only a statement that speaks of the same kind of
+thing the claim sweeps over is taken to narrow it. A question that asks whether a duty is
+"still" there after a claimed exemption gets no opener: the answer to it is not "no".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desk.answering.lead.figures import CORRECTION
+from desk.answering.lead.law import Asked, Law
+from desk.answering.lead.plain import plain_for
+from desk.answering.verify import LeadSentence
+from desk.citations import label_for
+from desk.statements import lower_first, statements
+from desk.thesaurus import in_the_acts_words
+from desk.types import Authority
+
+# The given a question builds on: "Since P, …", "Given that P, …", "Now that P, …", "We
+# understand that P.", "P, so …?", or a first sentence stated before the question.
+_GIVEN = (
+    re.compile(r"(?:^|[.?!]\s+)(?:since|given that|now that|because)\s+(?P<claim>[^,?]+)", re.I),
+    re.compile(
+        r"\b(?:understand|were told|was told|read|heard|assume|believe) that\s+(?P<claim>[^.?,]+)", re.I
+    ),
+    re.compile(r"^\s*(?P<claim>[^.?]+?),?\s+so\b", re.I),
+    re.compile(r"^\s*(?P<claim>[^.?]+)\.\s+\S[^.]*\?\s*$", re.I),
+)
+# The asker's own case: such a clause states facts, not the law.
+_ASKER = re.compile(r"\b(we|our|us|i|my|me|we're|we've|ours)\b", re.I)
+# What makes a claim sweeping: the words after it name what it sweeps over, up to its verb.
+_SWEEPING = re.compile(r"\b(?:every|all|any|everyone|everybody|anyone)\b(?P<swept>(?:\s+[\w-]+){0,4})", re.I)
+_EVERYONE = re.compile(r"\b(?:everyone|everybody|anyone)\b", re.I)
+_EXEMPT = re.compile(
+    r"^(?P<swept>(?:[\w-]+\s+){1,4}?)(?:are|is)\s+(?:fully |completely |entirely |totally )?exempt(?:ed)?"
+    r"\s+from\s+all\b"
+    r"|^(?P<swept2>(?:[\w-]+\s+){1,4}?)(?:are|is)\s+(?:fully|completely|entirely|totally)\s+exempt",
+    re.I,
+)
+_ENDS_SUBJECT = re.compile(
+    r"^(?:must|need|needs|counts?|is|are|has|have|shall|should|can|may|gets?|requires?|who|that|which|of|in"
+    r"|under|from|to)$",
+    re.I,
+)
+_STILL = re.compile(r"\bstill\b", re.I)
+# The exceptions that make a ban narrower than "all".
+_NARROWED = re.compile(
+    r"\b(?:with the exception of|unless|except(?: where| for)?|shall not apply|does not apply|only where"
+    r"|only if|in so far as|provided that)\b",
+    re.I,
+)
+_EXCEPTED = re.compile(r"\b(?:unless|except|with the exception of)\b", re.I)
+_NARROWED_SUBJECT = r"\w*\s+(?:that are|which are|who are|that is|which is|who is|referred to in|listed in)\b"
+_QUALIFIERS = ("high-risk", "certain")  # "high-risk AI systems", not every AI system
+_STEM = 5  # letters two words share to be taken as one ("deployer", "deployers")
+_GENERIC = frozenset(
+    "the and of for that this those with a an its their any all every under act ai regulation must shall "
+    "need needs have has are is be can may should to in on by it they them".split()
+)
+
+
+def premise(question: str) -> str | None:
+    """The claim about the law the question takes as given, if it states one."""
+    for pattern in _GIVEN:
+        for found in pattern.finditer(question):
+            if not _ASKER.search(found["claim"]):
+                return found["claim"].strip()
+    return None
+
+
+def swept(claim: str) -> list[str]:
+    """The words for what a sweeping claim says a rule reaches: ["deployer"] for "every
+    deployer of high-risk AI must …", ["person", "decision"] for "everyone has a right to an
+    explanation of any AI decision"; [] when the claim does not sweep."""
+    if exempt := _EXEMPT.search(claim):
+        return _content(exempt["swept"] or exempt["swept2"] or "")
+    words: list[str] = []
+    for found in _SWEEPING.finditer(claim):
+        subject = []
+        for word in found["swept"].split():
+            if _ENDS_SUBJECT.match(word):
+                break
+            subject.append(word)
+        said = _content(" ".join(subject))
+        words += said or (["person"] if _EVERYONE.match(found.group(0)) else [])
+    return words
+
+
+def _bans_all(claim: str) -> bool:
+    return re.search(r"\bbans?\s+all\b|\bprohibits?\s+all\b", claim, re.I) is not None
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w-]+", text.lower()) if len(w) > 2 and w not in _GENERIC]
+
+
+def narrows(statement: str, claim: str, words: Sequence[str]) -> bool:
+    """The statement speaks of what the claim sweeps over and of what it says of it, and its
+    subject is only part of that: "deployers that are bodies governed by public law", "a
+    decision which is taken …", "high-risk AI systems" for "every AI system". A ban with
+    exceptions ("unless …") is narrower than "bans all", an exemption with its own exception
+    narrower than "fully exempt". An exception to a rule ("shall not
+    apply to …") is not: "any deployer must inform …" stays true of the rule it states."""
+    lowered = statement.lower()
+    acts = f"{claim} {in_the_acts_words(claim)}".lower()
+    subject = [w for w in [*words, *_content(in_the_acts_words(" ".join(words)))] if _shares(w, lowered)]
+    rule = [w for w in _content(acts) if w not in words and _shares(w, lowered)]
+    if not subject or not rule:
+        return False
+    if _bans_all(claim) and _NARROWED.search(statement):
+        return True
+    if _EXEMPT.search(claim) and _EXCEPTED.search(statement):
+        return True  # "fully exempt": the exemption's own exception ("… unless they are …")
+    if any(re.search(rf"\b{re.escape(w[:_STEM])}{_NARROWED_SUBJECT}", lowered) for w in subject):
+        return True
+    claimed = claim.lower()
+    return any(
+        re.search(rf"\b{q}\s+(?:ai\s+)?{re.escape(w[:_STEM])}", lowered) and q not in claimed
+        for q in _QUALIFIERS
+        for w in subject
+    )
+
+
+def _shares(word: str, text: str) -> bool:
+    return re.search(rf"\b{re.escape(word[:_STEM])}", text) is not None
+
+
+def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSentence] | None:
+    """The lead with the statement that shows a sweeping premise of the question wrong said
+    first: one of its own sentences, else one of the law's passages found for the question.
+    None when the question states no such premise, asks whether something is "still"
+    required, or nothing found narrows it."""
+    question = asked.question
+    claim = premise(question)
+    words = swept(claim) if claim else []
+    if claim is None or not words or _STILL.search(question[question.find(claim) + len(claim) :]):
+        return None
+    for position, sentence in enumerate(sentences):
+        if narrows(sentence.text, claim, words):
+            return [_opened(sentence), *sentences[:position], *sentences[position + 1 :]]
+    # Else the article the lead answers from may say it in another paragraph ("Under Article
+    # 27(5), the AI Office shall develop a template …": Article 27(1) says who must assess).
+    passages = asked.numbering.passages
+    cited = {int(n) for sentence in sentences for n in _MARKER.findall(sentence.text)}
+    articles = {passages[n - 1].anchor.split(".")[0] for n in cited if 0 < n <= len(passages)}
+    for passage in passages:
+        if passage.authority is not Authority.BINDING or passage.anchor.split(".")[0] not in articles:
+            continue
+        for statement in statements(passage.text):
+            said = plain_for(statement, claim)
+            if narrows(said, claim, words):
+                # A sentence of a point's lead-in is its paragraph's ("deployers that are … shall
+                # perform an assessment" is Article 27(1)'s, not point (b)'s).
+                anchor = passage.anchor
+                if statement.lead_in and said in " ".join(statement.lead_in.split()):
+                    anchor = anchor.rsplit(".", 1)[0]
+                marker = asked.numbering.marker(anchor)
+                written = f"Under {label_for(anchor)}, {lower_first(said.rstrip('.'))}{marker}."
+                return [_opened(LeadSentence(written)), *sentences]
+    return None
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+# "Since the Omnibus scrapped the AI literacy duty, is there still …?": what a claim says is gone.
+_GONE = re.compile(
+    r"\b(?:scrapped|deleted|removed|abolished|repealed|dropped|eliminated|struck out|did away with"
+    r"|got rid of)\s+(?P<what>.+)$"
+    r"|^(?P<subject>.+?)\s+(?:was|were|has been|have been|is|are)\s+(?:now\s+)?"
+    r"(?:scrapped|deleted|removed|abolished|repealed|gone)\b",
+    re.I,
+)
+# What such a claim calls the thing that is gone: a duty, a permission; a sentence of the law
+# in force that still imposes or allows it says "shall" or "may".
+_LEGAL_NOUNS = frozenset(
+    "duty duties obligation obligations requirement requirements permission rule rules basis".split()
+)
+_IMPOSES = re.compile(r"\b(?:shall|may|must)\b", re.I)
+_ASKS_YES_OR_NO = re.compile(
+    r"^\W*(?:is|are|do|does|did|can|could|must|should|will|would|may|has|have)\b", re.I
+)
+_NOTES_DELETION = re.compile(r"\b(?:deleted|no longer applies)\b", re.I)
+_SHARED_AT_LEAST = 2  # words a sentence shares with what the claim says is gone, to speak of it
+
+
+def still_in_force(law: Law, asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSentence] | None:
+    """For "Since the Omnibus deleted X, is there still …?": the lead's sentence that quotes
+    the law in force on X, opened with "Yes"; None when the question makes no such claim, does
+    not ask what is "still" there, or the lead quotes nothing in force on X. A provision the
+    claim names that the law did delete leaves the claim standing."""
+    question = asked.question
+    claim = premise(question)
+    gone = _GONE.search(claim) if claim else None
+    asked_after = question[question.find(claim) + len(claim) :] if claim else ""
+    if gone is None or not _STILL.search(asked_after) or not _ASKS_YES_OR_NO.match(asked_after):
+        return None
+    if any(not provision.in_force for a in asked.reading.named if (provision := law.provision(a))):
+        return None
+    said_gone = gone["what"] or gone["subject"]
+    what = {
+        w[:_STEM] for w in _content(f"{said_gone} {in_the_acts_words(said_gone)}") if w not in _LEGAL_NOUNS
+    }
+    for position, sentence in enumerate(sentences):
+        text = sentence.text.lower()
+        if _NOTES_DELETION.search(text) or not _IMPOSES.search(text) or not what:
+            continue
+        if len({w for w in what if _shares(w, text)}) >= min(_SHARED_AT_LEAST, len(what)):
+            opened = LeadSentence(f"Yes: {sentence.text}", sentence.denies)
+            return [opened, *sentences[:position], *sentences[position + 1 :]]
+    return None
+
+
+def _opened(sentence: LeadSentence) -> LeadSentence:
+    text = sentence.text
+    opened = text if re.match(r"^(Article|Annex|Recital)\b", text) else lower_first(text)
+    return LeadSentence(f"{CORRECTION}: {opened}", sentence.denies)
