@@ -110,7 +110,8 @@ OTHER_REGIMES = (
             r"\bnotice period|\bseverance|\bdismiss(al)?\b.*\b(employment law|labou?r law)|\bemployment law\b|\blabou?r law\b"
             r"|\bannual leave\b|\bparental leave\b|\bminimum wage\b"),
     _regime("company law", "company law (incorporation, directors, shares)",
-            r"\bcompany law\b|\bincorporat(e|ion) (a|our|the)? ?(company|gmbh|ltd|bv)\b|\bshare capital\b|\bdirectors' duties\b"),
+            r"\bcompany law\b|\bincorporat(e|ion) (a|our|the)? ?(company|gmbh|ltd|bv)\b|\bshare capital\b|\bdirectors' duties\b"
+            r"|\bset(ting)? up (a|an|our) (gmbh|ltd|limited company|bv|sas|sarl|subsidiary)\b"),
     _regime("medical advice", "medical advice",
             r"\bchest pain|\bemergency department|\bshould i (still )?(see|go to) (a|the) (doctor|hospital|emergency)|\bmy symptoms?\b"),
     _regime("standards (ISO/IEC 42001, NIST AI RMF and others)", "a management-system or risk standard",
@@ -118,18 +119,50 @@ OTHER_REGIMES = (
             r"harmonised standards?"),
     _regime("the Council of Europe's Framework Convention on AI", "the Council of Europe's AI convention",
             r"\bcouncil of europe\b|\bframework convention\b"),
+    _regime("the European Accessibility Act (Directive (EU) 2019/882)", "accessibility requirements for products and services",
+            r"\b(european )?accessibility act\b|\b2019/882\b|\bweb accessibility directive\b|\b2016/2102\b",
+            r"Directives? \(EU\) 2016/2102|\(EU\) 2019/882"),
+    _regime("the Cybersecurity Act (Regulation (EU) 2019/881)", "cybersecurity certification schemes",
+            r"\bcybersecurity act\b|\b2019/881\b|\beucc\b|\bcybersecurity certification scheme",
+            r"Regulations? \(EU\) 2019/881"),
+    _regime("the Platform Work Directive (Directive (EU) 2024/2831)", "algorithmic management of platform workers",
+            r"\bplatform work directive\b|\b2024/2831\b|\bplatform workers? directive\b"),
+    _regime("the European Health Data Space Regulation (Regulation (EU) 2025/327)", "access to electronic health data",
+            r"\beuropean health data space\b|\behds\b|\b2025/327\b"),
+    _regime("the political advertising Regulation (Regulation (EU) 2024/900)", "transparency of political advertising",
+            r"\bpolitical advertising regulation\b|\b2024/900\b|\btransparency (and targeting )?of political advertising\b"),
+    _regime("intellectual property law (trade marks, patents)", "trade marks and patents",
+            r"\btrade ?marks?\b|\bpatent(s|ed|ing|ability)?\b|\beuipo\b|\bepo\b|\beuropean patent\b"),
+    _regime("export control law (the Dual-Use Regulation (EU) 2021/821)", "export controls",
+            r"\bexport controls?\b|\bdual[- ]use\b|\b2021/821\b|\bexport licen[cs]e\b"),
+    _regime("the Whistleblower Directive (Directive (EU) 2019/1937)", "the Whistleblower Directive's own duties",
+            r"\bwhistle-?blower(s|'s)? directive\b|\b2019/1937\b", r"Directive \(EU\) 2019/1937"),
+    _regime("EU anti-discrimination law", "equal treatment in employment and services",
+            r"\bequal treatment directive\b|\bemployment equality directive\b|\brace equality directive\b"
+            r"|\b2000/78\b|\b2000/43\b|\b2006/54\b|\banti-discrimination (law|directive)\b"),
+    _regime("financial services law (MiFID II, CRD, PSD2 and others)", "financial services regulation",
+            r"\bmifid( ii)?\b|\bmifir\b|\b2014/65\b|\bcapital requirements directive\b|\bpsd ?[23]\b"
+            r"|\bpayment services directive\b|\bsolvency ii\b|\bconsumer credit directive\b|\b2023/2225\b",
+            r"Directive 2013/36/EU|Directive 2014/65/EU|Directive \(EU\) 2023/2225|Directive 2008/48/EC"),
+    _regime("contract and civil procedure law", "contracts, governing law and which court decides",
+            r"\bcontract(ual)? disputes?\b|\bgoverning law\b|\bchoice of (law|forum|court)\b|\bbrussels i\b"
+            r"|\brome i\b|\bjurisdiction clause\b"),
+    _regime("anti-money-laundering law", "customer due diligence under anti-money-laundering law",
+            r"\banti[- ]money[- ]laundering\b|\bamld?\d?\b|\bamlr\b|\bkyc\b|\bknow your customer\b"),
 )  # fmt: skip
 
 FOREIGN_AI_LAW = _regime(
     "AI law outside the EU",
     "AI laws outside the EU",
     r"\b(colorado|california|new york|nyc|texas|utah|illinois|chinese|china's|uk's|british|canadian|canada's"
-    r"|u\.s\.|american|korean|japanese|brazilian|brazil's|indian|india's|korea's|japan's)\b.{0,30}\b(ai act|law|act"
-    r"|rules?|bill|regulat\w*|measures|executive order|white paper|approach)\b|\blocal law 144\b|\bexecutive order\b.{0,30}\bai\b"
+    r"|u\.s\.|american|korean|japanese|brazilian|brazil's|indian|india's|korea's|japan's|singapore's|singaporean"
+    r"|swiss|australian|australia's|emirati|saudi|turkish|israeli)\b.{0,30}\b(ai act|law|act"
+    r"|rules?|bill|regulat\w*|measures|executive order|white paper|approach|framework)\b|\blocal law 144\b|\bexecutive order\b.{0,30}\bai\b"
     r"|\b(sb|ab|hb) ?\d{1,2}-\d{2,4}\b|\b(california|colorado|texas|utah|illinois)\b.{0,20}\b(sb|ab|hb) ?\d{2,4}\b"
     r"|\bcac\b|\bcyberspace administration\b|\bmainland china\b"
-    r"|\b(china|brazil|canada|india|korea|japan|uk|us)\s+(ai\s+)?(bill|law|act|rules|regulations?|measures)\b"
-    r"|\baida\b|\bpl 2338\b|\b(new york city|nyc)\b.{0,80}\b(bias audits?|aedt)\b|\bbias audits?\b.{0,80}\b(new york|nyc)\b",
+    r"|\b(china|brazil|canada|india|korea|japan|uk|us|singapore|switzerland|australia)\s+(ai\s+)?(bill|law|act|rules|regulations?|measures)\b"
+    r"|\baida\b|\bpl 2338\b|\b(ccpa|cpra|bipa|hipaa|fcra|ecoa|coppa|pipeda|lgpd|pipl|appi|dpdp|pdpa|traiga)\b"
+    r"|\bonline safety act\b|\bsection 230\b|\bftc\b|\beeoc\b|\b(new york city|nyc)\b.{0,80}\b(bias audits?|aedt)\b|\bbias audits?\b.{0,80}\b(new york|nyc)\b",
 )
 _ABOUT_THE_AI_ACT = re.compile(
     r"\b(eu )?ai act\b|\bartificial intelligence act|2024/1689|2026/1744|digital omnibus|\barticle \d+"
@@ -228,9 +261,24 @@ def without_overrides(question: str) -> str:
     return " ".join(s for s in sentences if not _OVERRIDE.search(s))
 
 
+# Pieces the desk does not write whatever they are about ("a LinkedIn post announcing our AI
+# Act compliance", "a poem on the AI Act"): it answers from the texts. (A provision translated
+# is still the law: "Translate Article 5 into German" is answered with Article 5.)
+_CREATIVE_WORK = re.compile(
+    r"^\W*(?:(?:can|could|would|will) you(?: please)?|please)?\s*(?:help (?:me|us) )?"
+    r"(?:write|compose|draft|generate|create|make)\b[^?.!]{0,40}\b(?:poem|poetry|song|lyrics|slogan|tagline|haiku"
+    r"|limerick|joke|story|tweet|linkedin post|press release|advert\w*|marketing copy|speech|recipe|logo|image"
+    r"|picture)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_other_work(question: str) -> bool:
     """The question asks the desk to write, translate or code something that is not about the
-    law: another subject, declined however much AI it mentions."""
+    law: another subject, declined however much AI it mentions. A poem or a post is declined
+    even when it is about the Act."""
+    if _CREATIVE_WORK.search(question):
+        return True
     return (
         bool(_OTHER_WORK.search(question))
         and not _REGULATORY.search(question)
