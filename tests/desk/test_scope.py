@@ -43,6 +43,15 @@ SCOPE_CHECK = Path(__file__).parents[2] / "evals" / "datasets" / "scope-check.js
         ("What does the Platform Work Directive say about algorithmic management?", "platform workers"),
         ("Do we need KYC checks before onboarding customers with our AI?", "anti-money-laundering"),
         ("Can we get an EUCC certificate for our AI product?", "cybersecurity certification"),
+        ("How do I register a trademark for our AI product name in the EU?", "trade marks"),
+        ("What are the export control rules for AI chips to China?", "export controls"),
+        (
+            "What does the Equal Treatment Directive say about age discrimination in hiring?",
+            "equal treatment",
+        ),
+        ("Which court has jurisdiction over a contract dispute with our AI vendor?", "which court"),
+        ("How do I set up a GmbH in Germany for our AI business?", "company law"),
+        ("Under MiFID II, what are the rules on algorithmic trading?", "financial services"),
     ],
 )
 def test_other_regimes_are_recognised(question, matter):
@@ -84,6 +93,10 @@ def test_the_held_out_scope_set_agrees_with_the_rules_or_the_floor():
         ("Translate Article 5 into German", False),
         ("Draft an email telling customers our chatbot is an AI system, as the AI Act requires", False),
         ("Can you generate a compliance checklist for our chatbot?", False),
+        ("Write a summary of the deployer duties under the AI Act.", False),
+        # A post or a poem is not the desk's to write, even about the Act.
+        ("Write a LinkedIn post announcing our AI Act compliance.", True),
+        ("Can you write a poem about the AI Act?", True),
     ],
 )
 def test_a_request_for_other_work_is_told_apart_from_work_on_the_law(question, other_work):
@@ -149,44 +162,3 @@ def test_a_foreign_law_named_in_the_setting_and_asked_about_is_redirected(corpus
         },
     ).json()
     assert answer["declined"] is True and "outside the EU" in answer["text"]
-
-
-@pytest.mark.parametrize(
-    ("question", "matter"),
-    [
-        ("How do I register a trademark for our AI product name in the EU?", "trade marks"),
-        ("What are the export control rules for AI chips to China?", "export controls"),
-        (
-            "What does the Equal Treatment Directive say about age discrimination in hiring?",
-            "equal treatment",
-        ),
-        ("Which court has jurisdiction over a contract dispute with our AI vendor?", "which court"),
-        ("How do I set up a GmbH in Germany for our AI business?", "company law"),
-        ("Under MiFID II, what are the rules on algorithmic trading?", "financial services"),
-    ],
-)
-def test_more_laws_firms_ask_about_are_recognised(question, matter):
-    found = other_regime(question)
-    assert found is not None and matter in found.matter
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Write a LinkedIn post announcing our AI Act compliance.",
-        "Can you write a poem about the AI Act?",
-    ],
-)
-def test_a_post_or_a_poem_is_other_work_even_about_the_act(question):
-    assert asks_for_other_work(question)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Write a summary of the deployer duties under the AI Act.",
-        "Draft a checklist of what Article 50 requires.",
-    ],
-)
-def test_a_request_to_set_out_the_law_is_not_other_work(question):
-    assert not asks_for_other_work(question)
