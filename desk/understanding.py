@@ -62,6 +62,8 @@ _ALLOWED_QUESTION = re.compile(
     r"\b(allowed|permitted|permissible|prohibited|prohibition|banned|bans?|forbidden|illegal|unlawful|lawful"
     r"|legal to)\b|\bcan (we|i|you|companies|employers|a company|an employer|they) (still )?(use|deploy|sell|"
     r"run|put|place|offer|market)\b|\bmay (we|i) (use|deploy|sell)\b|\bis it (ok|okay|legal)\b"
+    # "… is fine under the AI Act, isn't it?"
+    r"|\b(is|are|be)\s+(fine|ok|okay|acceptable|alright|all right)\s+(under|according to|with)\b"
 )
 _COVERED_QUESTION = re.compile(
     r"\b(does|do|will|would) (the )?(ai act|act|regulation|it|this|these rules) (still )?(apply|cover)"

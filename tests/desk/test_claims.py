@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from desk.answering.lead.claims import narrows, premise, swept
+from desk.answering.lead.claims import binds_another, narrows, premise, swept
 from desk.answering.lead.figures import CORRECTION
 from tests.conftest import ask
 
@@ -125,3 +125,34 @@ def test_a_provision_the_omnibus_did_delete_leaves_the_claim_standing(corpus_cli
         "Since the Omnibus deleted Article 10(5), is there still a basis for bias-testing data?",
     )
     assert answer["lead"].startswith("Article 10(5) no longer applies")
+
+
+def test_a_rule_said_to_bind_one_operator_only_is_shown_wrong_by_one_binding_another():
+    claim = "Deep fake labelling is only a duty for the tool provider"
+    deployers = (
+        "Under Article 50(4), deployers of an AI system that generates or manipulates image, audio or video "
+        "content constituting a deep fake, shall disclose that the content has been artificially generated [1]."
+    )
+    assert binds_another(deployers, claim)
+    providers = "Under Article 50(2), providers of AI systems generating synthetic video shall mark deep fake outputs [1]."
+    assert not binds_another(providers, claim)
+
+
+@pytest.mark.corpus
+def test_a_duty_said_to_bind_the_provider_only_is_corrected_through_the_api(corpus_client):
+    answer = ask(
+        corpus_client,
+        "Labelling deep fakes is only a duty for the tool provider, so as a brand publishing AI-generated "
+        "video ads we don't have to disclose anything, correct?",
+    )
+    assert answer["lead"].startswith(f"{CORRECTION}: under Article 50(4), deployers")
+
+
+@pytest.mark.corpus
+def test_a_question_saying_a_practice_is_fine_gets_the_bans_verdict(corpus_client):
+    answer = ask(
+        corpus_client,
+        "Our staff agreed in writing, so using emotion recognition on them at the office is fine under the AI "
+        "Act, isn't it?",
+    )
+    assert answer["lead"].startswith("No: Article 5(1)(f)")

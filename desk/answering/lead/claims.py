@@ -1,17 +1,21 @@
-"""A sweeping claim about the law that the law's own words narrow: the lead says so first.
+"""A premise about the law that the law's own words show wrong: the lead says so first.
 
-"Since every deployer of high-risk AI must do a fundamental rights impact assessment, which
-template …?", "Since the AI Act bans all facial recognition, do we have to …?": the question
-takes as given that a rule reaches every case of a kind ("every", "all", "any", "everyone").
-When the statement the lead quotes for that rule reaches only some of them (its subject
-narrowed by "that are …", "referred to in …", or the rule limited by "unless", "with the
-exception of", "shall not apply"), the premise is wrong, and the lead opens with "Not as the
-question puts it:" before that statement.
-
-Only a claim the question makes about the law is read (a clause that speaks of the asker, "we
-use …", states the case, not the law), and only a statement that speaks of the same kind of
-thing the claim sweeps over is taken to narrow it. A question that asks whether a duty is
-"still" there after a claimed exemption gets no opener: the answer to it is not "no".
+Three kinds of claim a question takes as given are checked against the statements the lead
+quotes (and the other paragraphs of the articles it quotes):
+    sweeping     "Since every deployer of high-risk AI must do a fundamental rights impact
+                 assessment, …", "the AI Act bans all facial recognition": wrong when the
+                 statement's subject is narrower ("deployers that are bodies governed by public
+                 law …", "high-risk AI systems" for "every AI system"), a ban has its "unless",
+                 or a claimed full exemption has its own exception
+    one operator "Deep fake labelling is only a duty for the tool provider": wrong when the
+                 statement lays the same rule on another ("Deployers … shall disclose …")
+    deleted      "Since the Omnibus scrapped the AI literacy duty, is there still …?": answered
+                 "Yes" with the law in force on it, unless the provision named was deleted
+The first two open the lead with "Not as the question puts it:". Only a claim the question
+makes about the law is read (a clause that speaks of the asker, "we use …", states the case),
+and only a statement on the same rule counts: an exception to a rule the claim states rightly
+("any deployer of an emotion recognition system must inform …") leaves it standing. A
+question that asks whether a duty is "still" there gets no "no".
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desk.answering.lead.figures import CORRECTION
+from desk.answering.lead.figures import corrected
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for
 from desk.answering.verify import LeadSentence
@@ -65,6 +69,10 @@ _EXCEPTED = re.compile(r"\b(?:unless|except|with the exception of)\b", re.I)
 _NARROWED_SUBJECT = r"\w*\s+(?:that are|which are|who are|that is|which is|who is|referred to in|listed in)\b"
 _QUALIFIERS = ("high-risk", "certain")  # "high-risk AI systems", not every AI system
 _STEM = 5  # letters two words share to be taken as one ("deployer", "deployers")
+_SHARED_AT_LEAST = 2  # rule words a statement shares with a claim, to speak of the same rule
+# Words nearly every statement of the Act has: sharing them says nothing of the rule.
+_TOO_COMMON = frozenset("system systems natural person persons intended directly use used content".split())
+_MARKER = re.compile(r"\[(\d+)\]")
 _GENERIC = frozenset(
     "the and of for that this those with a an its their any all every under act ai regulation must shall "
     "need needs have has are is be can may should to in on by it they them".split()
@@ -78,6 +86,11 @@ def premise(question: str) -> str | None:
             if not _ASKER.search(found["claim"]):
                 return found["claim"].strip()
     return None
+
+
+def _asked_after(question: str, claim: str) -> str:
+    """What the question asks after the claim it takes as given."""
+    return question[question.find(claim) + len(claim) :]
 
 
 def swept(claim: str) -> list[str]:
@@ -111,8 +124,8 @@ def narrows(statement: str, claim: str, words: Sequence[str]) -> bool:
     subject is only part of that: "deployers that are bodies governed by public law", "a
     decision which is taken …", "high-risk AI systems" for "every AI system". A ban with
     exceptions ("unless …") is narrower than "bans all", an exemption with its own exception
-    narrower than "fully exempt". An exception to a rule ("shall not
-    apply to …") is not: "any deployer must inform …" stays true of the rule it states."""
+    narrower than "fully exempt". An exception to a rule ("shall not apply to …") is not:
+    "any deployer must inform …" stays true of the rule it states."""
     lowered = statement.lower()
     acts = f"{claim} {in_the_acts_words(claim)}".lower()
     subject = [w for w in [*words, *_content(in_the_acts_words(" ".join(words)))] if _shares(w, lowered)]
@@ -133,23 +146,80 @@ def narrows(statement: str, claim: str, words: Sequence[str]) -> bool:
     )
 
 
+# "Deep fake labelling is only a duty for the tool provider", "the simplified QMS is only for
+# microenterprises": a rule said to bind one kind of operator alone.
+_ONLY = re.compile(
+    r"\bonly\s+(?:(?:a|an)\s+(?:duty|obligation|requirement|option)\s+)?"
+    r"(?:for|of|on|binds|applies to|apply to)\s+(?:the\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,2})",
+    re.I,
+)
+# The operators a rule may bind, by the stems their names share.
+_OPERATORS = (
+    ("provider", r"providers?"),
+    ("deployer", r"deployers?"),
+    ("importer", r"importers?"),
+    ("distributor", r"distributors?"),
+    ("authorised representative", r"authori[sz]ed representatives?"),
+    ("notified body", r"notified bod(?:y|ies)"),
+    ("microenterprise", r"micro-?enterprises?"),
+    ("SME", r"smes?|small and medium-sized enterprises?"),
+    ("SMC", r"smcs?|small mid-caps?"),
+)
+_BINDS = re.compile(r"\b(?:shall|may|must)\b", re.I)
+
+
+def _operator(text: str) -> str | None:
+    """The first operator a text names."""
+    found = [
+        (m.start(), name)
+        for name, pattern in _OPERATORS
+        for m in re.finditer(rf"\b(?:{pattern})\b", text, re.I)
+    ]
+    return min(found)[1] if found else None
+
+
+def binds_another(statement: str, claim: str) -> bool:
+    """The claim says a rule binds one operator only; the statement, on the same rule, binds
+    another ("Deployers of an AI system that generates … a deep fake, shall disclose …")."""
+    only = _ONLY.search(claim)
+    claimed = _operator(only["who"]) if only else None
+    if claimed is None:
+        return False
+    binds = _BINDS.search(statement)
+    bound = _operator(statement[: binds.start()]) if binds else None
+    if bound is None or bound == claimed:
+        return False
+    rule = {
+        w[:_STEM]
+        for w in _content(f"{claim[: only.start()]} {in_the_acts_words(claim[: only.start()])}")
+        if w not in _TOO_COMMON
+    }
+    return len({w for w in rule if _shares(w, statement.lower())}) >= _SHARED_AT_LEAST
+
+
 def _shares(word: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(word[:_STEM])}", text) is not None
 
 
 def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSentence] | None:
-    """The lead with the statement that shows a sweeping premise of the question wrong said
-    first: one of its own sentences, else one of the law's passages found for the question.
-    None when the question states no such premise, asks whether something is "still"
-    required, or nothing found narrows it."""
-    question = asked.question
-    claim = premise(question)
-    words = swept(claim) if claim else []
-    if claim is None or not words or _STILL.search(question[question.find(claim) + len(claim) :]):
+    """The lead with the statement that shows the question's premise wrong said first: one of
+    its own sentences, else one of the law's passages found for the question. The premise is
+    a sweeping claim the statement narrows, or a rule said to bind one operator only that the
+    statement lays on another. None when the question states no such premise, asks whether
+    something is "still" required, or nothing found shows it wrong."""
+    claim = premise(asked.question)
+    if claim is None or _STILL.search(_asked_after(asked.question, claim)):
         return None
+    words = swept(claim)
+    if not words and not _ONLY.search(claim):
+        return None
+
+    def shows_wrong(statement: str) -> bool:
+        return (bool(words) and narrows(statement, claim, words)) or binds_another(statement, claim)
+
     for position, sentence in enumerate(sentences):
-        if narrows(sentence.text, claim, words):
-            return [_opened(sentence), *sentences[:position], *sentences[position + 1 :]]
+        if shows_wrong(sentence.text):
+            return [corrected(sentence), *sentences[:position], *sentences[position + 1 :]]
     # Else the article the lead answers from may say it in another paragraph ("Under Article
     # 27(5), the AI Office shall develop a template …": Article 27(1) says who must assess).
     passages = asked.numbering.passages
@@ -160,7 +230,7 @@ def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSent
             continue
         for statement in statements(passage.text):
             said = plain_for(statement, claim)
-            if narrows(said, claim, words):
+            if shows_wrong(said):
                 # A sentence of a point's lead-in is its paragraph's ("deployers that are … shall
                 # perform an assessment" is Article 27(1)'s, not point (b)'s).
                 anchor = passage.anchor
@@ -168,11 +238,9 @@ def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSent
                     anchor = anchor.rsplit(".", 1)[0]
                 marker = asked.numbering.marker(anchor)
                 written = f"Under {label_for(anchor)}, {lower_first(said.rstrip('.'))}{marker}."
-                return [_opened(LeadSentence(written)), *sentences]
+                return [corrected(LeadSentence(written)), *sentences]
     return None
 
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 # "Since the Omnibus scrapped the AI literacy duty, is there still …?": what a claim says is gone.
 _GONE = re.compile(
@@ -192,7 +260,6 @@ _ASKS_YES_OR_NO = re.compile(
     r"^\W*(?:is|are|do|does|did|can|could|must|should|will|would|may|has|have)\b", re.I
 )
 _NOTES_DELETION = re.compile(r"\b(?:deleted|no longer applies)\b", re.I)
-_SHARED_AT_LEAST = 2  # words a sentence shares with what the claim says is gone, to speak of it
 
 
 def still_in_force(law: Law, asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSentence] | None:
@@ -200,10 +267,9 @@ def still_in_force(law: Law, asked: Asked, sentences: Sequence[LeadSentence]) ->
     the law in force on X, opened with "Yes"; None when the question makes no such claim, does
     not ask what is "still" there, or the lead quotes nothing in force on X. A provision the
     claim names that the law did delete leaves the claim standing."""
-    question = asked.question
-    claim = premise(question)
+    claim = premise(asked.question)
     gone = _GONE.search(claim) if claim else None
-    asked_after = question[question.find(claim) + len(claim) :] if claim else ""
+    asked_after = _asked_after(asked.question, claim) if claim else ""
     if gone is None or not _STILL.search(asked_after) or not _ASKS_YES_OR_NO.match(asked_after):
         return None
     if any(not provision.in_force for a in asked.reading.named if (provision := law.provision(a))):
@@ -220,9 +286,3 @@ def still_in_force(law: Law, asked: Asked, sentences: Sequence[LeadSentence]) ->
             opened = LeadSentence(f"Yes: {sentence.text}", sentence.denies)
             return [opened, *sentences[:position], *sentences[position + 1 :]]
     return None
-
-
-def _opened(sentence: LeadSentence) -> LeadSentence:
-    text = sentence.text
-    opened = text if re.match(r"^(Article|Annex|Recital)\b", text) else lower_first(text)
-    return LeadSentence(f"{CORRECTION}: {opened}", sentence.denies)
