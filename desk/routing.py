@@ -140,6 +140,15 @@ _GOVERNED_SUBJECTS = tuple(
             r"\b(enforce|supervis|competent|in charge)",
             ("art-70.par-1",),
         ),
+        # Who must assess the impact on fundamental rights: the deployers Article 27(1) names
+        # (not the DPIA it may reuse, Article 27(4)).
+        (
+            r"^(?![^?]*\b(dpia|data protection impact))[^?]*\b(who|which deployers?|do we"
+            r"|does (our|a|the|every)|must (we|every|all)|every deployer|all deployers|need|needs|required"
+            r"|have to)\b[^.?!]{0,80}"
+            r"\b(fundamental rights impact assessments?|fria)\b",
+            ("art-27.par-1",),
+        ),
         # A system made for the firm's own use is put into service (Article 3, point (11)).
         (
             r"\b(internal(ly)?|in-house|in house) (use|tools?|systems?|only)\b"
@@ -152,7 +161,8 @@ _GOVERNED_SUBJECTS = tuple(
 
 def governed_subjects(lowered: str) -> list[str]:
     """The provisions that govern what the question asks about (telling people, registering,
-    who enforces, own use), whatever its kind."""
+    who enforces, who must assess fundamental rights, own use),
+    whatever its kind."""
     anchors = [a for pattern, found in _GOVERNED_SUBJECTS if pattern.search(lowered) for a in found]
     if GPAI.search(lowered) or re.search(r"\bgeneral[- ]purpose\b", lowered):
         anchors = [a for a in anchors if a != "art-70.par-1"]

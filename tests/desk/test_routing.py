@@ -31,6 +31,7 @@ SAYS = {
     "art-49.par-1": "shall register themselves and their system in the EU database",
     "art-70.par-1": "at least one market surveillance authority",
     "art-3.pt-11": "for own use",
+    "art-27.par-1": "deployers that are bodies governed by public law",
 }
 
 
@@ -77,6 +78,9 @@ def test_article_100_is_the_union_institutions_article(index):
         ("Is an AI safety component in a lift high-risk?", ["art-6.par-1"], []),
         # The setting's words route nothing: what is asked is when, not how much.
         ("The penalty rules worry us. Which bits applied from 2 August 2025?", [], []),
+        # Who must assess fundamental rights: Article 27(1); reusing a DPIA is Article 27(4)'s.
+        ("Does our logistics company need a fundamental rights impact assessment?", ["art-27.par-1"], []),
+        ("Can our DPIA count towards the fundamental rights impact assessment?", [], []),
     ],
 )
 def test_each_kind_is_routed_to_what_governs_it(question, first, avoided):
