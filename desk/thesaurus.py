@@ -13,23 +13,7 @@ from __future__ import annotations
 
 import re
 
-_ALL_RIGHT = (
-    "is",
-    "it",
-    "be",
-    "am",
-    "are",
-    "was",
-    "it's",
-    "that's",
-    "sounds",
-    "seems",
-    "looks",
-    "perfectly",
-    "totally",
-    "just",
-    "all",
-)
+_ALL_RIGHT = "is it be am are was it's that's sounds seems looks perfectly totally just all".split()
 # A fine, not "fine": "… is fine under the AI Act, isn't it?" says all right; nor "fine-tune".
 FINES = r"\b(fines|fined)\b|" + "".join(rf"(?<!\b{word} )" for word in _ALL_RIGHT) + r"\bfine\b(?![- ]?tun)"
 
