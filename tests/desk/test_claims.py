@@ -94,9 +94,11 @@ def test_a_sweeping_premise_is_corrected_through_the_api(corpus_client):
         "Since every provider of a high-risk AI system needs a quality management system, what must ours cover?",
         "Since any deployer of an emotion recognition system must inform the people exposed to it, how do we tell "
         "our call-centre customers?",
+        # Article 50(1) binds providers alone; Article 50(4) on published text is another rule.
+        "Since transparency for chatbots is only an obligation of providers, what must deployers do?",
     ],
 )
-def test_a_true_sweeping_premise_is_not_corrected(corpus_client, question):
+def test_a_true_premise_is_not_corrected(corpus_client, question):
     assert not ask(corpus_client, question)["lead"].startswith(CORRECTION)
 
 
