@@ -9,7 +9,8 @@
     allowed?    chatbots and generated content: Article 50
     duties      the asker's role's duty provisions (desk.roles), Articles 53 to 55 for models
     any kind    what it asks about: telling people an AI system is used on them (Article 26(11);
-                workers, 26(7)), registering (49(1)), who enforces (70(1)), own use (3(11))
+                workers, 26(7)), registering (49(1)), who enforces (70(1)), who must assess the
+                impact on fundamental rights (27(1)), own use (3(11))
 
 A reviewed table (consolidated text of 27 July 2026); tests/desk/test_routing.py checks that
 each anchor exists and says what this table takes it to say.
@@ -160,9 +161,8 @@ _GOVERNED_SUBJECTS = tuple(
 
 
 def governed_subjects(lowered: str) -> list[str]:
-    """The provisions that govern what the question asks about (telling people, registering,
-    who enforces, who must assess fundamental rights, own use),
-    whatever its kind."""
+    """The provisions that govern what the question asks about, whatever its kind (telling
+    people, registering, who enforces, who must assess fundamental rights, own use)."""
     anchors = [a for pattern, found in _GOVERNED_SUBJECTS if pattern.search(lowered) for a in found]
     if GPAI.search(lowered) or re.search(r"\bgeneral[- ]purpose\b", lowered):
         anchors = [a for a in anchors if a != "art-70.par-1"]

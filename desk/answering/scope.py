@@ -232,13 +232,15 @@ def names_the_acts_own(question: str) -> bool:
     return bool(_ACTS_OWN.search(question))
 
 
+# How a request for a piece of work opens: "Can you please …", "Please help us …", or straight in.
+_REQUEST = r"^\W*(?:(?:can|could|would|will) you(?: please)?|please)?\s*(?:help (?:me|us) )?"
 # A request for work the desk does not do: writing, translating, coding. Asked of the law
 # ("draft a checklist of our duties under the AI Act") it is a question for the desk; asked of
 # anything else ("translate our product description", "a poem for our AI launch") it is not,
 # however much AI it mentions.
 _OTHER_WORK = re.compile(
-    r"^\W*(?:(?:can|could|would|will) you(?: please)?|please)?\s*(?:help (?:me|us) )?"
-    r"(?:translate|write|compose|draft|rewrite|paraphrase|proofread|summari[sz]e|brainstorm|code|program"
+    _REQUEST
+    + r"(?:translate|write|compose|draft|rewrite|paraphrase|proofread|summari[sz]e|brainstorm|code|program"
     r"|generate|create|design|make)\b[^?.!]{0,60}\b(?:poem|poetry|song|lyrics|slogan|tagline|haiku|joke|story"
     r"|essay|email|e-mail|letter|tweet|post|blog|press release|advert\w*|marketing|copy|description|text|code"
     r"|script|function|logo|image|picture|recipe|speech|cover letter|into [a-z]+)\b",
@@ -265,8 +267,8 @@ def without_overrides(question: str) -> str:
 # Act compliance", "a poem on the AI Act"): it answers from the texts. (A provision translated
 # is still the law: "Translate Article 5 into German" is answered with Article 5.)
 _CREATIVE_WORK = re.compile(
-    r"^\W*(?:(?:can|could|would|will) you(?: please)?|please)?\s*(?:help (?:me|us) )?"
-    r"(?:write|compose|draft|generate|create|make)\b[^?.!]{0,40}\b(?:poem|poetry|song|lyrics|slogan|tagline|haiku"
+    _REQUEST
+    + r"(?:write|compose|draft|generate|create|make)\b[^?.!]{0,40}\b(?:poem|poetry|song|lyrics|slogan|tagline|haiku"
     r"|limerick|joke|story|tweet|linkedin post|press release|advert\w*|marketing copy|speech|recipe|logo|image"
     r"|picture)\b",
     re.IGNORECASE,

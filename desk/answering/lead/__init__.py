@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from desk.answering.checks import cited_numbers
 from desk.answering.lead import (
     claims,
     classification,
@@ -274,4 +275,4 @@ _VERDICT = re.compile(rf"^({'|'.join(_VERDICT_WORDS.values())})\b")  # what `_op
 
 
 def _cited(sentences: Sequence[LeadSentence]) -> set[int]:
-    return {int(n) for s in sentences for n in re.findall(r"\[(\d+)\]", s.text)}
+    return {n for s in sentences for n in cited_numbers(s.text)}

@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desk.answering.lead.figures import corrected
+from desk.answering.checks import cited_numbers
+from desk.answering.lead.figures import corrected, speaks_of_the_asker
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for
 from desk.answering.verify import LeadSentence
 from desk.citations import label_for
+from desk.index.lexical import tokens
 from desk.statements import lower_first, statements
 from desk.thesaurus import in_the_acts_words
 from desk.types import Authority
@@ -42,8 +44,6 @@ _GIVEN = (
     re.compile(r"^\s*(?P<claim>[^.?]+?),?\s+so\b", re.I),
     re.compile(r"^\s*(?P<claim>[^.?]+)\.\s+\S[^.]*\?\s*$", re.I),
 )
-# The asker's own case: such a clause states facts, not the law.
-_ASKER = re.compile(r"\b(we|our|us|i|my|me|we're|we've|ours)\b", re.I)
 # What makes a claim sweeping: the words after it name what it sweeps over, up to its verb.
 _SWEEPING = re.compile(r"\b(?:every|all|any|everyone|everybody|anyone)\b(?P<swept>(?:\s+[\w-]+){0,4})", re.I)
 _EVERYONE = re.compile(r"\b(?:everyone|everybody|anyone)\b", re.I)
@@ -68,22 +68,21 @@ _NARROWED = re.compile(
 _EXCEPTED = re.compile(r"\b(?:unless|except|with the exception of)\b", re.I)
 _NARROWED_SUBJECT = r"\w*\s+(?:that are|which are|who are|that is|which is|who is|referred to in|listed in)\b"
 _QUALIFIERS = ("high-risk", "certain")  # "high-risk AI systems", not every AI system
-_STEM = 5  # letters two words share to be taken as one ("deployer", "deployers")
 _SHARED_AT_LEAST = 2  # rule words a statement shares with a claim, to speak of the same rule
 # Words nearly every statement of the Act has: sharing them says nothing of the rule.
-_TOO_COMMON = frozenset("system systems natural person persons intended directly use used content".split())
-_MARKER = re.compile(r"\[(\d+)\]")
+_TOO_COMMON = frozenset(tokens(["system natural person intended directly use content"])[0])
 _GENERIC = frozenset(
     "the and of for that this those with a an its their any all every under act ai regulation must shall "
     "need needs have has are is be can may should to in on by it they them".split()
 )
+_GENERIC_STEMS = frozenset(tokens([" ".join(_GENERIC)])[0])
 
 
 def premise(question: str) -> str | None:
     """The claim about the law the question takes as given, if it states one."""
     for pattern in _GIVEN:
         for found in pattern.finditer(question):
-            if not _ASKER.search(found["claim"]):
+            if not speaks_of_the_asker(found["claim"]):
                 return found["claim"].strip()
     return None
 
@@ -119,6 +118,17 @@ def _content(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w-]+", text.lower()) if len(w) > 2 and w not in _GENERIC]
 
 
+def _words(text: str) -> set[str]:
+    """A text's words as the lexical index reads them (stemmed, no stop words), less the
+    words every claim about the Act uses: "deployers" and "deployer" are one word."""
+    return set(tokens([text])[0]) - _GENERIC_STEMS
+
+
+def _stem(word: str) -> str:
+    stems = tokens([word])[0]
+    return stems[0] if stems else word
+
+
 def narrows(statement: str, claim: str, words: Sequence[str]) -> bool:
     """The statement speaks of what the claim sweeps over and of what it says of it, and its
     subject is only part of that: "deployers that are bodies governed by public law", "a
@@ -128,19 +138,20 @@ def narrows(statement: str, claim: str, words: Sequence[str]) -> bool:
     "any deployer must inform …" stays true of the rule it states."""
     lowered = statement.lower()
     acts = f"{claim} {in_the_acts_words(claim)}".lower()
-    subject = [w for w in [*words, *_content(in_the_acts_words(" ".join(words)))] if _shares(w, lowered)]
-    rule = [w for w in _content(acts) if w not in words and _shares(w, lowered)]
+    said = _words(statement)
+    subject = [w for w in [*words, *_content(in_the_acts_words(" ".join(words)))] if _stem(w) in said]
+    rule = [w for w in _content(acts) if w not in words and _stem(w) in said]
     if not subject or not rule:
         return False
     if _bans_all(claim) and _NARROWED.search(statement):
         return True
     if _EXEMPT.search(claim) and _EXCEPTED.search(statement):
         return True  # "fully exempt": the exemption's own exception ("… unless they are …")
-    if any(re.search(rf"\b{re.escape(w[:_STEM])}{_NARROWED_SUBJECT}", lowered) for w in subject):
+    if any(re.search(rf"\b{re.escape(_stem(w))}{_NARROWED_SUBJECT}", lowered) for w in subject):
         return True
     claimed = claim.lower()
     return any(
-        re.search(rf"\b{q}\s+(?:ai\s+)?{re.escape(w[:_STEM])}", lowered) and q not in claimed
+        re.search(rf"\b{q}\s+(?:ai\s+)?{re.escape(_stem(w))}", lowered) and q not in claimed
         for q in _QUALIFIERS
         for w in subject
     )
@@ -190,16 +201,12 @@ def binds_another(statement: str, claim: str) -> bool:
     if bound is None or bound == claimed:
         return False
     said = claim[: only.start()]
-    own = {w[:_STEM] for w in _content(said) if w not in _TOO_COMMON}
-    rule = own | {w[:_STEM] for w in _content(in_the_acts_words(said)) if w not in _TOO_COMMON}
-    shared = {w for w in rule if _shares(w, statement.lower())}
+    own = _words(said) - _TOO_COMMON
+    rule = own | (_words(in_the_acts_words(said)) - _TOO_COMMON)
+    shared = rule & _words(statement)
     # The claim's own words, not only the Act's for them: "transparency for chatbots" is not
     # what Article 50(4) on published text speaks of, though both say "inform".
     return len(shared) >= _SHARED_AT_LEAST and bool(shared & own)
-
-
-def _shares(word: str, text: str) -> bool:
-    return re.search(rf"\b{re.escape(word[:_STEM])}", text) is not None
 
 
 def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSentence] | None:
@@ -224,7 +231,7 @@ def correcting(asked: Asked, sentences: Sequence[LeadSentence]) -> list[LeadSent
     # Else the article the lead answers from may say it in another paragraph ("Under Article
     # 27(5), the AI Office shall develop a template …": Article 27(1) says who must assess).
     passages = asked.numbering.passages
-    cited = {int(n) for sentence in sentences for n in _MARKER.findall(sentence.text)}
+    cited = {n for sentence in sentences for n in cited_numbers(sentence.text)}
     articles = {passages[n - 1].anchor.split(".")[0] for n in cited if 0 < n <= len(passages)}
     for passage in passages:
         if passage.authority is not Authority.BINDING or passage.anchor.split(".")[0] not in articles:
@@ -253,9 +260,7 @@ _GONE = re.compile(
 )
 # What such a claim calls the thing that is gone: a duty, a permission; a sentence of the law
 # in force that still imposes or allows it says "shall" or "may".
-_LEGAL_NOUNS = frozenset(
-    "duty duties obligation obligations requirement requirements permission rule rules basis".split()
-)
+_LEGAL_NOUNS = frozenset(tokens(["duty obligation requirement permission rule basis"])[0])
 _IMPOSES = re.compile(r"\b(?:shall|may|must)\b", re.I)
 _ASKS_YES_OR_NO = re.compile(
     r"^\W*(?:is|are|do|does|did|can|could|must|should|will|would|may|has|have)\b", re.I
@@ -276,14 +281,11 @@ def still_in_force(law: Law, asked: Asked, sentences: Sequence[LeadSentence]) ->
     if any(not provision.in_force for a in asked.reading.named if (provision := law.provision(a))):
         return None
     said_gone = gone["what"] or gone["subject"]
-    what = {
-        w[:_STEM] for w in _content(f"{said_gone} {in_the_acts_words(said_gone)}") if w not in _LEGAL_NOUNS
-    }
+    what = _words(f"{said_gone} {in_the_acts_words(said_gone)}") - _LEGAL_NOUNS
     for position, sentence in enumerate(sentences):
-        text = sentence.text.lower()
-        if _NOTES_DELETION.search(text) or not _IMPOSES.search(text) or not what:
+        if _NOTES_DELETION.search(sentence.text) or not _IMPOSES.search(sentence.text) or not what:
             continue
-        if len({w for w in what if _shares(w, text)}) >= min(_SHARED_AT_LEAST, len(what)):
+        if len(what & _words(sentence.text)) >= min(_SHARED_AT_LEAST, len(what)):
             opened = LeadSentence(f"Yes: {sentence.text}", sentence.denies)
             return [opened, *sentences[:position], *sentences[position + 1 :]]
     return None

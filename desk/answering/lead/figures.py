@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desk.answering.checks import cited_numbers
 from desk.answering.lead.law import Asked, Law
 from desk.answering.lead.plain import plain_for
 from desk.answering.lead.text import DURATION
@@ -39,6 +40,13 @@ _POWER = re.compile(r"\b10\s?(?:\^|\*\*|e)\s?(\d{1,2})\b|\b1e(\d{1,2})\b")
 _YEAR = re.compile(r"(?<![/\d])\b(20[2-4]\d)\b(?![/\d])")
 # The asker's own facts: a clause that speaks of "we" or "our" states the case, not the law.
 _ASKER = re.compile(r"\b(we|our|us|i|my|me|we're|we've|ours)\b")
+
+
+def speaks_of_the_asker(clause: str) -> bool:
+    """The clause states the asker's case ("our model was trained with …"), not the law."""
+    return bool(_ASKER.search(clause.lower()))
+
+
 _CLAUSE = re.compile(r"[,;:()?!]|\.\s|\s(?:so|and|but|because|then)\s")
 
 
@@ -71,7 +79,10 @@ def claimed(question: str) -> set[tuple[str, str]]:
     """The figures the question states about the law: those of clauses that do not speak of the asker."""
     clauses = _CLAUSE.split(question.lower())
     return {
-        figure for clause in clauses if clause and not _ASKER.search(clause) for figure in figures_of(clause)
+        figure
+        for clause in clauses
+        if clause and not speaks_of_the_asker(clause)
+        for figure in figures_of(clause)
     }
 
 
@@ -96,14 +107,13 @@ def contradicted(question: str, sentences: Sequence[LeadSentence], passages: Seq
 # "Notwithstanding paragraph 2, in the event of the death of a person … 10 days": the
 # exception's figure is not the rule's.
 _DEROGATING = re.compile(r"^\s*(?:notwithstanding|by way of derogation from) paragraph (\d+)\b", re.I)
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def general_rule(law: Law, asked: Asked, sentence: LeadSentence) -> LeadSentence | None:
     """When the sentence with the law's figure quotes an exception to another paragraph
     ("Notwithstanding paragraph 2, …"), that paragraph's own figure of the same kind, said as
     the rule the exception departs from; None otherwise."""
-    numbers = [int(n) for n in _MARKER.findall(sentence.text)]
+    numbers = cited_numbers(sentence.text)
     passages = asked.numbering.passages
     if not numbers or not 0 < numbers[0] <= len(passages):
         return None
